@@ -1,0 +1,411 @@
+/// Receives the events of a ``Scheduler``.
+///
+/// A simulation defines one value type (usually an `enum`) for its events and one handler that
+/// switches over it. Because events are values and the handler is a generic parameter of
+/// ``Scheduler/run(until:handler:)``, no closure or box is allocated per event.
+///
+/// ```swift
+/// enum Ping { case send(node: Int), timeout(node: Int) }
+/// struct Network: EventHandler {
+///     var sent = 0
+///     mutating func handle(_ event: Ping, in scheduler: Scheduler<Ping>) {
+///         if case .send(let n) = event {
+///             sent += 1
+///             scheduler.schedule(after: .milliseconds(10), .send(node: n))
+///         }
+///     }
+/// }
+/// ```
+public protocol EventHandler<Event> {
+    associatedtype Event
+    /// Handles one event; `scheduler.now` is the event's time.
+    mutating func handle(_ event: Event, in scheduler: Scheduler<Event>)
+}
+
+/// A deterministic discrete-event scheduler over value-type events.
+///
+/// Events fire in order of time, then priority (smaller first, default 0), then insertion order,
+/// so equal inputs always give the same sequence. The queue is a 4-ary min-heap over contiguous
+/// 24-byte entries; payloads live in a slot table so heap moves never copy them. Cancellation is
+/// O(1): the slot's generation is bumped and the stale heap entry is skipped when it surfaces
+/// (the heap is compacted if stale entries come to outnumber live ones).
+///
+/// ```swift
+/// let scheduler = Scheduler<Ping>()
+/// scheduler.schedule(at: .zero, .send(node: 1))
+/// var network = Network()
+/// scheduler.run(until: .seconds(1), handler: &network)
+/// print(scheduler.statistics.eventsExecuted)   // 101
+/// ```
+///
+/// `run(until: t)` executes every event with time ≤ `t` (inclusive) and leaves the clock at `t`;
+/// a later `run(until: t2)` continues with events in (`t`, `t2`]. A scheduler is not thread-safe.
+public final class Scheduler<Event> {
+    @usableFromInline struct Entry {
+        @usableFromInline var time: Int64
+        /// Priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
+        @usableFromInline var order: UInt64
+        @usableFromInline var slot: UInt32
+        @usableFromInline var generation: UInt32
+
+        @inlinable init(time: Int64, order: UInt64, slot: UInt32, generation: UInt32) {
+            self.time = time
+            self.order = order
+            self.slot = slot
+            self.generation = generation
+        }
+
+        @inlinable func precedes(_ other: Entry) -> Bool {
+            time < other.time || (time == other.time && order < other.order)
+        }
+    }
+
+    @usableFromInline static var sequenceLimit: UInt64 { 1 << 48 }
+
+    // Heap.
+    @usableFromInline var heap: UnsafeMutablePointer<Entry>
+    @usableFromInline var heapCount = 0
+    @usableFromInline var heapCapacity: Int
+    /// Heap entries whose event was cancelled and not yet discarded.
+    @usableFromInline var staleCount = 0
+
+    // Slot table (structure of arrays).
+    @usableFromInline var payloads: UnsafeMutablePointer<Event>
+    @usableFromInline var generations: UnsafeMutablePointer<UInt32>
+    /// Period in ns for periodic series, 0 for one-shot events, -1 for a free slot.
+    @usableFromInline var periods: UnsafeMutablePointer<Int64>
+    @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
+    @usableFromInline var freeCount = 0
+    @usableFromInline var slotsUsed = 0
+    @usableFromInline var slotCapacity: Int
+
+    @usableFromInline var sequence: UInt64 = 0
+    /// The slot of the periodic event being dispatched, or `.max`.
+    @usableFromInline var firingSlot: UInt32 = .max
+    @usableFromInline var stopRequested = false
+    @usableFromInline var _now: Int64 = 0
+    @usableFromInline var _statistics = SchedulerStatistics()
+
+    /// Creates an empty scheduler at time zero.
+    /// - Parameter capacity: initial room for pending events (it grows as needed).
+    public init(capacity: Int = 1024) {
+        let c = Swift.max(16, capacity)
+        heapCapacity = c
+        slotCapacity = c
+        heap = .allocate(capacity: c)
+        payloads = .allocate(capacity: c)
+        generations = .allocate(capacity: c)
+        periods = .allocate(capacity: c)
+        freeSlots = .allocate(capacity: c)
+    }
+
+    deinit {
+        for s in 0 ..< slotsUsed where periods[s] >= 0 {
+            (payloads + s).deinitialize(count: 1)
+        }
+        heap.deallocate()
+        payloads.deallocate()
+        generations.deallocate()
+        periods.deallocate()
+        freeSlots.deallocate()
+    }
+
+    /// The current simulation time: the time of the event being handled, or where the last run stopped.
+    @inlinable public var now: SimTime { SimTime(nanoseconds: _now) }
+
+    /// Number of live pending events (cancelled ones excluded; a periodic series counts once).
+    @inlinable public var pendingCount: Int { heapCount - staleCount }
+
+    /// Counters, cumulative over all runs.
+    @inlinable public var statistics: SchedulerStatistics { _statistics }
+
+    /// The time of the earliest live pending event, or `nil` when none is pending.
+    public var nextEventTime: SimTime? {
+        discardStaleTop()
+        return heapCount > 0 ? SimTime(nanoseconds: heap[0].time) : nil
+    }
+
+    // MARK: Scheduling
+
+    /// Schedules `event` at the absolute time `time` (which must not be before `now`).
+    /// - Parameter priority: among events at the same time, smaller fires first (default 0).
+    @inlinable @discardableResult
+    public func schedule(at time: SimTime, priority: Int16 = 0, _ event: Event) -> EventHandle {
+        precondition(time.nanoseconds >= _now, "cannot schedule an event in the past (\(time) < now \(now))")
+        return insert(time: time.nanoseconds, priority: priority, period: 0, event)
+    }
+
+    /// Schedules `event` after `delay` (≥ 0) from now.
+    @inlinable @discardableResult
+    public func schedule(after delay: SimTime, priority: Int16 = 0, _ event: Event) -> EventHandle {
+        precondition(delay.nanoseconds >= 0, "cannot schedule with a negative delay (\(delay))")
+        return insert(time: _now + delay.nanoseconds, priority: priority, period: 0, event)
+    }
+
+    /// Schedules `event` to fire at `start` and then every `period` until cancelled.
+    ///
+    /// Each firing is ordered among equal-time events as if it had been inserted when the previous
+    /// firing finished. The returned handle cancels the whole series, also from inside its handler.
+    @inlinable @discardableResult
+    public func schedulePeriodic(every period: SimTime, startingAt start: SimTime? = nil, priority: Int16 = 0, _ event: Event) -> EventHandle {
+        precondition(period.nanoseconds > 0, "a periodic event needs a positive period (got \(period))")
+        let first = start?.nanoseconds ?? _now
+        precondition(first >= _now, "cannot start a periodic event in the past")
+        return insert(time: first, priority: priority, period: period.nanoseconds, event)
+    }
+
+    /// Cancels a pending event or periodic series. Returns `false` (and does nothing) when the
+    /// handle's event already fired, was already cancelled, or is unknown.
+    @discardableResult
+    public func cancel(_ handle: EventHandle) -> Bool {
+        let s = Int(handle.slot)
+        guard s < slotsUsed, generations[s] == handle.generation, periods[s] >= 0 else { return false }
+        releaseSlot(s)
+        _statistics.eventsCancelled += 1
+        if handle.slot != firingSlot {
+            // Its heap entry stays until it surfaces or the heap is compacted.
+            staleCount += 1
+            if staleCount > 1024 && staleCount > heapCount / 2 { compact() }
+        }
+        return true
+    }
+
+    /// Whether the handle's event (or series) is still pending.
+    public func isPending(_ handle: EventHandle) -> Bool {
+        let s = Int(handle.slot)
+        return s < slotsUsed && generations[s] == handle.generation && periods[s] >= 0
+    }
+
+    /// Asks the current `run` to return after the event being handled.
+    public func stop() { stopRequested = true }
+
+    // MARK: Running
+
+    /// Executes events in order until the next one is later than `horizon`, none is left, or a
+    /// handler calls `stop()`.
+    @inlinable @discardableResult
+    public func run<H: EventHandler>(until horizon: SimTime = .max, handler: inout H) -> RunOutcome where H.Event == Event {
+        precondition(horizon.nanoseconds >= _now, "run(until:) horizon \(horizon) is before now \(now)")
+        let limit = horizon.nanoseconds
+        stopRequested = false
+        let started = Clock.seconds()
+        var executed: UInt64 = 0
+        var outcome = RunOutcome.exhausted
+        while true {
+            if stopRequested { outcome = .stopped; break }
+            guard heapCount > 0 else { outcome = .exhausted; break }
+            let top = heap[0]
+            let s = Int(top.slot)
+            if generations[s] != top.generation {
+                removeTop()
+                staleCount -= 1
+                continue
+            }
+            if top.time > limit { outcome = .reachedHorizon; break }
+            removeTop()
+            _now = top.time
+            let period = periods[s]
+            if period == 0 {
+                let event = (payloads + s).move()
+                freeSlot(s)
+                handler.handle(event, in: self)
+            } else {
+                firingSlot = top.slot
+                handler.handle(payloads[s], in: self)
+                firingSlot = .max
+                if generations[s] == top.generation {
+                    rearm(top, at: top.time + period)
+                }
+            }
+            executed += 1
+        }
+        if outcome != .stopped, limit != Int64.max { _now = limit }
+        _statistics.eventsExecuted += executed
+        _statistics.wallSeconds += Clock.seconds() - started
+        return outcome
+    }
+
+    // MARK: Internals
+
+    @inlinable func insert(time: Int64, priority: Int16, period: Int64, _ event: Event) -> EventHandle {
+        let s = allocateSlot()
+        (payloads + s).initialize(to: event)
+        periods[s] = period
+        let generation = generations[s]
+        push(Entry(time: time, order: nextOrder(priority: priority), slot: UInt32(truncatingIfNeeded: s), generation: generation))
+        _statistics.eventsScheduled += 1
+        let pending = heapCount - staleCount
+        if pending > _statistics.peakPending { _statistics.peakPending = pending }
+        return EventHandle(slot: UInt32(truncatingIfNeeded: s), generation: generation)
+    }
+
+    @inlinable func nextOrder(priority: Int16) -> UInt64 {
+        let seq = sequence
+        precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
+        sequence = seq &+ 1
+        return (UInt64(UInt16(bitPattern: priority) ^ 0x8000) << 48) | seq
+    }
+
+    /// Re-arms a periodic entry with its original priority and a fresh insertion number.
+    @inlinable func rearm(_ old: Entry, at time: Int64) {
+        let priorityBits = old.order & ~(Self.sequenceLimit - 1)
+        let seq = sequence
+        precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
+        sequence = seq &+ 1
+        push(Entry(time: time, order: priorityBits | seq, slot: old.slot, generation: old.generation))
+    }
+
+    @inlinable func allocateSlot() -> Int {
+        if freeCount > 0 {
+            freeCount -= 1
+            return Int(freeSlots[freeCount])
+        }
+        if slotsUsed == slotCapacity { growSlots() }
+        let s = slotsUsed
+        slotsUsed += 1
+        generations[s] = 0
+        return s
+    }
+
+    /// Returns a slot whose payload has already been moved out.
+    @inlinable func freeSlot(_ s: Int) {
+        periods[s] = -1
+        generations[s] &+= 1
+        freeSlots[freeCount] = UInt32(truncatingIfNeeded: s)
+        freeCount += 1
+    }
+
+    /// Destroys a live slot's payload and frees it.
+    @usableFromInline func releaseSlot(_ s: Int) {
+        (payloads + s).deinitialize(count: 1)
+        freeSlot(s)
+    }
+
+    @usableFromInline func growSlots() {
+        let newCapacity = slotCapacity * 2
+        precondition(newCapacity <= Int(UInt32.max), "too many pending events")
+        let p = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)
+        for s in 0 ..< slotsUsed where periods[s] >= 0 {
+            (p + s).moveInitialize(from: payloads + s, count: 1)
+        }
+        payloads.deallocate()
+        payloads = p
+        generations = Self.grow(generations, count: slotsUsed, to: newCapacity)
+        periods = Self.grow(periods, count: slotsUsed, to: newCapacity)
+        freeSlots = Self.grow(freeSlots, count: freeCount, to: newCapacity)
+        slotCapacity = newCapacity
+    }
+
+    @usableFromInline static func grow<T>(_ old: UnsafeMutablePointer<T>, count: Int, to capacity: Int) -> UnsafeMutablePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        p.moveInitialize(from: old, count: count)
+        old.deallocate()
+        return p
+    }
+
+    @usableFromInline func growHeap() {
+        heap = Self.grow(heap, count: heapCount, to: heapCapacity * 2)
+        heapCapacity *= 2
+    }
+
+    /// Sift-up insertion into the 4-ary heap.
+    @inlinable func push(_ entry: Entry) {
+        if heapCount == heapCapacity { growHeap() }
+        var i = heapCount
+        heapCount += 1
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            let p = heap[parent]
+            if !entry.precedes(p) { break }
+            heap[i] = p
+            i = parent
+        }
+        heap[i] = entry
+    }
+
+    /// Removes the root: the last entry sifts down from the root.
+    @inlinable func removeTop() {
+        heapCount -= 1
+        let n = heapCount
+        if n == 0 { return }
+        let moving = heap[n]
+        var i = 0
+        while true {
+            let first = 4 * i + 1
+            if first >= n { break }
+            var best = first
+            var bestEntry = heap[first]
+            let last = Swift.min(first + 4, n)
+            var c = first + 1
+            while c < last {
+                let e = heap[c]
+                if e.precedes(bestEntry) { best = c; bestEntry = e }
+                c += 1
+            }
+            if !bestEntry.precedes(moving) { break }
+            heap[i] = bestEntry
+            i = best
+        }
+        heap[i] = moving
+    }
+
+    func discardStaleTop() {
+        while heapCount > 0, generations[Int(heap[0].slot)] != heap[0].generation {
+            removeTop()
+            staleCount -= 1
+        }
+    }
+
+    /// Drops every stale entry and rebuilds the heap bottom-up (Floyd), O(n).
+    @usableFromInline func compact() {
+        var kept = 0
+        for k in 0 ..< heapCount {
+            let e = heap[k]
+            if generations[Int(e.slot)] == e.generation {
+                heap[kept] = e
+                kept += 1
+            }
+        }
+        heapCount = kept
+        staleCount = 0
+        if kept > 1 {
+            var start = (kept - 2) >> 2
+            while start >= 0 {
+                siftDown(from: start)
+                start -= 1
+            }
+        }
+    }
+
+    func siftDown(from start: Int) {
+        let n = heapCount
+        let moving = heap[start]
+        var i = start
+        while true {
+            let first = 4 * i + 1
+            if first >= n { break }
+            var best = first
+            var c = first + 1
+            while c < Swift.min(first + 4, n) {
+                if heap[c].precedes(heap[best]) { best = c }
+                c += 1
+            }
+            if !heap[best].precedes(moving) { break }
+            heap[i] = heap[best]
+            i = best
+        }
+        heap[i] = moving
+    }
+
+    /// Debug-build check of the heap property and the stale-entry count.
+    func _checkInvariants() {
+        #if DEBUG
+        var stale = 0
+        for k in 0 ..< heapCount {
+            if k > 0 { precondition(!heap[k].precedes(heap[(k - 1) >> 2]), "heap order violated at \(k)") }
+            if generations[Int(heap[k].slot)] != heap[k].generation { stale += 1 }
+        }
+        precondition(stale == staleCount, "stale count \(staleCount) but \(stale) stale entries")
+        #endif
+    }
+}
