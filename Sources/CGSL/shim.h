@@ -1,10 +1,6 @@
 #ifndef SAGIN_CGSL_SHIM_H
 #define SAGIN_CGSL_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dladdr */
-#endif
-#include <dlfcn.h>
 #include <stddef.h>
 
 #include <gsl/gsl_version.h>
@@ -41,9 +37,14 @@ static inline const gsl_interp_type *cgsl_interp_cspline(void) { return gsl_inte
 static inline const gsl_interp_type *cgsl_interp_akima(void) { return gsl_interp_akima; }
 static inline const gsl_interp_type *cgsl_interp_steffen(void) { return gsl_interp_steffen; }
 
+/* dladdr is a GNU extension; declaring it here (layout of glibc's Dl_info) avoids defining
+   _GNU_SOURCE, which would make glibc's headers differ between this module and Swift's Glibc. */
+typedef struct { const char *dli_fname; void *dli_fbase; const char *dli_sname; void *dli_saddr; } cgsl_dl_info;
+extern int dladdr(const void *addr, cgsl_dl_info *info);
+
 /* The shared object that serves cblas_sgemm in this process (NULL if unknown). */
 static inline const char *cgsl_sgemm_library_path(void) {
-  Dl_info info;
+  cgsl_dl_info info;
   if (dladdr((const void *)&cblas_sgemm, &info) != 0 && info.dli_fname != NULL) return info.dli_fname;
   return NULL;
 }

@@ -107,10 +107,11 @@ public final class Interpolator {
         return gsl_spline_eval_deriv(UnsafeMutablePointer(spline), x, UnsafeMutablePointer(accel))
     }
 
-    /// The integral from `a` to `b` (both inside the table, a ≤ b).
+    /// The integral from `a` to `b` (both inside the table); negative when `b < a`.
     public func integral(from a: Double, to b: Double) throws(InterpolationError) -> Double {
         try checkRange(a)
         try checkRange(b)
+        if b < a { return -gsl_spline_eval_integ(UnsafeMutablePointer(spline), b, a, UnsafeMutablePointer(accel)) }
         return gsl_spline_eval_integ(UnsafeMutablePointer(spline), a, b, UnsafeMutablePointer(accel))
     }
 }

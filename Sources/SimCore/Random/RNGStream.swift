@@ -1,10 +1,13 @@
 internal import CGSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One independent stream of random numbers: a GSL MT19937 generator with its own state.
 ///
 /// Obtain streams from ``RandomStreams`` by name so that every component draws from its own
 /// stream and adding a component never shifts another component's draws. All distributions
-/// come from GSL (`gsl_ran_*`), so draws match GSL-based reference code for the same state.
+/// come from GSL (`gsl_ran_*`) except the exponential, drawn by inversion of `gsl_rng_uniform_pos`.
 ///
 /// ```swift
 /// let streams = RandomStreams(seed: 42)
@@ -78,6 +81,7 @@ public final class RNGStream: RandomNumberGenerator {
     /// A uniformly chosen integer in 0 ..< n (unbiased; `gsl_rng_uniform_int`), n ≤ 2³².
     public func integer(below n: Int) -> Int {
         precondition(n > 0 && n <= 1 << 32, "integer(below:) needs 0 < n ≤ 2^32")
+        if n == 1 << 32 { return Int(nextUInt32()) }  // GSL accepts n ≤ 2^32 − 1 for MT19937
         return Int(gsl_rng_uniform_int(rng, UInt(n)))
     }
 
@@ -86,8 +90,10 @@ public final class RNGStream: RandomNumberGenerator {
         mean + gsl_ran_gaussian_ziggurat(rng, standardDeviation)
     }
 
-    /// Exponential with the given mean (= 1/rate).
-    public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
+    /// Exponential with the given mean (= 1/rate), by inversion: −mean·ln U with U uniform on
+    /// (0, 1). Same distribution as `gsl_ran_exponential` (which uses ln(1−U) through the slower
+    /// `log1p`); this is the scheduler's hottest draw.
+    public func exponential(mean: Double) -> Double { -mean * Glibc.log(gsl_rng_uniform_pos(rng)) }
 
     /// Log-normal: `exp(X)` with `X ~ Normal(mu, sigma)`.
     public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }

@@ -25,10 +25,10 @@ public protocol EventHandler<Event> {
 /// A deterministic discrete-event scheduler over value-type events.
 ///
 /// Events fire in order of time, then priority (smaller first, default 0), then insertion order,
-/// so equal inputs always give the same sequence. The queue is a 4-ary min-heap over contiguous
-/// 24-byte entries; payloads live in a slot table so heap moves never copy them. Cancellation is
-/// O(1): the slot's generation is bumped and the stale heap entry is skipped when it surfaces
-/// (the heap is compacted if stale entries come to outnumber live ones).
+/// so equal inputs always give the same sequence. The queue is a radix heap over 24-byte entries
+/// (``EventQueue``); payloads live in a slot table so queue moves never copy them. Cancellation is
+/// O(1): the slot's generation is bumped and the stale entry is skipped when it surfaces (the
+/// queue is compacted if stale entries come to outnumber live ones).
 ///
 /// ```swift
 /// let scheduler = Scheduler<Ping>()
@@ -41,58 +41,39 @@ public protocol EventHandler<Event> {
 /// `run(until: t)` executes every event with time ≤ `t` (inclusive) and leaves the clock at `t`;
 /// a later `run(until: t2)` continues with events in (`t`, `t2`]. A scheduler is not thread-safe.
 public final class Scheduler<Event> {
-    @usableFromInline struct Entry {
-        @usableFromInline var time: Int64
-        /// Priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
-        @usableFromInline var order: UInt64
-        @usableFromInline var slot: UInt32
-        @usableFromInline var generation: UInt32
-
-        @inlinable init(time: Int64, order: UInt64, slot: UInt32, generation: UInt32) {
-            self.time = time
-            self.order = order
-            self.slot = slot
-            self.generation = generation
-        }
-
-        @inlinable func precedes(_ other: Entry) -> Bool {
-            time < other.time || (time == other.time && order < other.order)
-        }
-    }
+    @usableFromInline typealias Entry = QueueEntry
 
     @usableFromInline static var sequenceLimit: UInt64 { 1 << 48 }
 
-    // Heap.
-    @usableFromInline var heap: UnsafeMutablePointer<Entry>
-    @usableFromInline var heapCount = 0
-    @usableFromInline var heapCapacity: Int
-    /// Heap entries whose event was cancelled and not yet discarded.
-    @usableFromInline var staleCount = 0
+    // Storage is private to the scheduler and never handed out, so the run-time exclusivity checks
+    // on these class properties (the hot loop's main cost otherwise) are switched off.
+
+    @exclusivity(unchecked) @usableFromInline var queue = EventQueue()
+    /// Queue entries whose event was cancelled and not yet discarded.
+    @exclusivity(unchecked) @usableFromInline var staleCount = 0
 
     // Slot table (structure of arrays).
-    @usableFromInline var payloads: UnsafeMutablePointer<Event>
-    @usableFromInline var generations: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) @usableFromInline var payloads: UnsafeMutablePointer<Event>
+    @exclusivity(unchecked) @usableFromInline var generations: UnsafeMutablePointer<UInt32>
     /// Period in ns for periodic series, 0 for one-shot events, -1 for a free slot.
-    @usableFromInline var periods: UnsafeMutablePointer<Int64>
-    @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
-    @usableFromInline var freeCount = 0
-    @usableFromInline var slotsUsed = 0
-    @usableFromInline var slotCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var periods: UnsafeMutablePointer<Int64>
+    @exclusivity(unchecked) @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) @usableFromInline var freeCount = 0
+    @exclusivity(unchecked) @usableFromInline var slotsUsed = 0
+    @exclusivity(unchecked) @usableFromInline var slotCapacity: Int
 
-    @usableFromInline var sequence: UInt64 = 0
+    @exclusivity(unchecked) @usableFromInline var sequence: UInt64 = 0
     /// The slot of the periodic event being dispatched, or `.max`.
-    @usableFromInline var firingSlot: UInt32 = .max
-    @usableFromInline var stopRequested = false
-    @usableFromInline var _now: Int64 = 0
-    @usableFromInline var _statistics = SchedulerStatistics()
+    @exclusivity(unchecked) @usableFromInline var firingSlot: UInt32 = .max
+    @exclusivity(unchecked) @usableFromInline var stopRequested = false
+    @exclusivity(unchecked) @usableFromInline var _now: Int64 = 0
+    @exclusivity(unchecked) @usableFromInline var _statistics = SchedulerStatistics()
 
     /// Creates an empty scheduler at time zero.
     /// - Parameter capacity: initial room for pending events (it grows as needed).
     public init(capacity: Int = 1024) {
         let c = Swift.max(16, capacity)
-        heapCapacity = c
         slotCapacity = c
-        heap = .allocate(capacity: c)
         payloads = .allocate(capacity: c)
         generations = .allocate(capacity: c)
         periods = .allocate(capacity: c)
@@ -103,7 +84,7 @@ public final class Scheduler<Event> {
         for s in 0 ..< slotsUsed where periods[s] >= 0 {
             (payloads + s).deinitialize(count: 1)
         }
-        heap.deallocate()
+        queue.deallocate()
         payloads.deallocate()
         generations.deallocate()
         periods.deallocate()
@@ -114,15 +95,19 @@ public final class Scheduler<Event> {
     @inlinable public var now: SimTime { SimTime(nanoseconds: _now) }
 
     /// Number of live pending events (cancelled ones excluded; a periodic series counts once).
-    @inlinable public var pendingCount: Int { heapCount - staleCount }
+    @inlinable public var pendingCount: Int { queue.count - staleCount }
 
     /// Counters, cumulative over all runs.
     @inlinable public var statistics: SchedulerStatistics { _statistics }
 
-    /// The time of the earliest live pending event, or `nil` when none is pending.
+    /// The time of the earliest live pending event, or `nil` when none is pending. O(n): for
+    /// inspection, not for hot loops.
     public var nextEventTime: SimTime? {
-        discardStaleTop()
-        return heapCount > 0 ? SimTime(nanoseconds: heap[0].time) : nil
+        var best: Int64?
+        queue.forEach { e in
+            if generations[Int(e.slot)] == e.generation, e.time < (best ?? .max) { best = e.time }
+        }
+        return best.map { SimTime(nanoseconds: $0) }
     }
 
     // MARK: Scheduling
@@ -165,7 +150,7 @@ public final class Scheduler<Event> {
         if handle.slot != firingSlot {
             // Its heap entry stays until it surfaces or the heap is compacted.
             staleCount += 1
-            if staleCount > 1024 && staleCount > heapCount / 2 { compact() }
+            if staleCount > 1024 && staleCount > queue.count / 2 { compact() }
         }
         return true
     }
@@ -193,16 +178,15 @@ public final class Scheduler<Event> {
         var outcome = RunOutcome.exhausted
         while true {
             if stopRequested { outcome = .stopped; break }
-            guard heapCount > 0 else { outcome = .exhausted; break }
-            let top = heap[0]
+            guard let top = queue.popMin(notAfter: limit) else {
+                outcome = queue.count == staleCount ? .exhausted : .reachedHorizon
+                break
+            }
             let s = Int(top.slot)
             if generations[s] != top.generation {
-                removeTop()
                 staleCount -= 1
                 continue
             }
-            if top.time > limit { outcome = .reachedHorizon; break }
-            removeTop()
             _now = top.time
             let period = periods[s]
             if period == 0 {
@@ -220,6 +204,8 @@ public final class Scheduler<Event> {
             executed += 1
         }
         if outcome != .stopped, limit != Int64.max { _now = limit }
+        // Discarding cancelled entries may have advanced the queue's origin past the clock.
+        if queue.count == 0 { queue.resetOrigin(to: _now) }
         _statistics.eventsExecuted += executed
         _statistics.wallSeconds += Clock.seconds() - started
         return outcome
@@ -232,9 +218,9 @@ public final class Scheduler<Event> {
         (payloads + s).initialize(to: event)
         periods[s] = period
         let generation = generations[s]
-        push(Entry(time: time, order: nextOrder(priority: priority), slot: UInt32(truncatingIfNeeded: s), generation: generation))
+        queue.push(Entry(time: time, order: nextOrder(priority: priority), slot: UInt32(truncatingIfNeeded: s), generation: generation))
         _statistics.eventsScheduled += 1
-        let pending = heapCount - staleCount
+        let pending = queue.count - staleCount
         if pending > _statistics.peakPending { _statistics.peakPending = pending }
         return EventHandle(slot: UInt32(truncatingIfNeeded: s), generation: generation)
     }
@@ -252,7 +238,7 @@ public final class Scheduler<Event> {
         let seq = sequence
         precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
         sequence = seq &+ 1
-        push(Entry(time: time, order: priorityBits | seq, slot: old.slot, generation: old.generation))
+        queue.push(Entry(time: time, order: priorityBits | seq, slot: old.slot, generation: old.generation))
     }
 
     @inlinable func allocateSlot() -> Int {
@@ -303,107 +289,20 @@ public final class Scheduler<Event> {
         return p
     }
 
-    @usableFromInline func growHeap() {
-        heap = Self.grow(heap, count: heapCount, to: heapCapacity * 2)
-        heapCapacity *= 2
-    }
-
-    /// Sift-up insertion into the 4-ary heap.
-    @inlinable func push(_ entry: Entry) {
-        if heapCount == heapCapacity { growHeap() }
-        var i = heapCount
-        heapCount += 1
-        while i > 0 {
-            let parent = (i - 1) >> 2
-            let p = heap[parent]
-            if !entry.precedes(p) { break }
-            heap[i] = p
-            i = parent
-        }
-        heap[i] = entry
-    }
-
-    /// Removes the root: the last entry sifts down from the root.
-    @inlinable func removeTop() {
-        heapCount -= 1
-        let n = heapCount
-        if n == 0 { return }
-        let moving = heap[n]
-        var i = 0
-        while true {
-            let first = 4 * i + 1
-            if first >= n { break }
-            var best = first
-            var bestEntry = heap[first]
-            let last = Swift.min(first + 4, n)
-            var c = first + 1
-            while c < last {
-                let e = heap[c]
-                if e.precedes(bestEntry) { best = c; bestEntry = e }
-                c += 1
-            }
-            if !bestEntry.precedes(moving) { break }
-            heap[i] = bestEntry
-            i = best
-        }
-        heap[i] = moving
-    }
-
-    func discardStaleTop() {
-        while heapCount > 0, generations[Int(heap[0].slot)] != heap[0].generation {
-            removeTop()
-            staleCount -= 1
-        }
-    }
-
-    /// Drops every stale entry and rebuilds the heap bottom-up (Floyd), O(n).
+    /// Drops every stale entry from the queue, O(n).
     @usableFromInline func compact() {
-        var kept = 0
-        for k in 0 ..< heapCount {
-            let e = heap[k]
-            if generations[Int(e.slot)] == e.generation {
-                heap[kept] = e
-                kept += 1
-            }
-        }
-        heapCount = kept
+        let g = generations
+        queue.removeAll { g[Int($0.slot)] != $0.generation }
         staleCount = 0
-        if kept > 1 {
-            var start = (kept - 2) >> 2
-            while start >= 0 {
-                siftDown(from: start)
-                start -= 1
-            }
-        }
     }
 
-    func siftDown(from start: Int) {
-        let n = heapCount
-        let moving = heap[start]
-        var i = start
-        while true {
-            let first = 4 * i + 1
-            if first >= n { break }
-            var best = first
-            var c = first + 1
-            while c < Swift.min(first + 4, n) {
-                if heap[c].precedes(heap[best]) { best = c }
-                c += 1
-            }
-            if !heap[best].precedes(moving) { break }
-            heap[i] = heap[best]
-            i = best
-        }
-        heap[i] = moving
-    }
-
-    /// Debug-build check of the heap property and the stale-entry count.
+    /// Debug-build check of the queue invariants and the stale-entry count.
     func _checkInvariants() {
         #if DEBUG
+        queue.checkInvariants()
         var stale = 0
-        for k in 0 ..< heapCount {
-            if k > 0 { precondition(!heap[k].precedes(heap[(k - 1) >> 2]), "heap order violated at \(k)") }
-            if generations[Int(heap[k].slot)] != heap[k].generation { stale += 1 }
+        queue.forEach { e in
+            if generations[Int(e.slot)] != e.generation { stale += 1 }
         }
         precondition(stale == staleCount, "stale count \(staleCount) but \(stale) stale entries")
         #endif

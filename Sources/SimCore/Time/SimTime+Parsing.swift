@@ -149,21 +149,27 @@ enum DurationParser {
                 denominator *= 10
             }
             if numerator != 0 {
-                let (scaled, o4) = numerator.multipliedReportingOverflow(by: scale)
-                if o4 || scaled % denominator != 0 {
+                // numerator·scale/denominator, reduced by gcd(scale, denominator) first so the
+                // intermediate product cannot overflow.
+                var g = scale, r = denominator
+                while r != 0 { (g, r) = (r, g % r) }
+                let reducedDenominator = denominator / g
+                guard numerator % reducedDenominator == 0 else {
                     throw fail(numberStart, "'\(String(chars[numberStart ..< i]))' is not a whole number of nanoseconds")
                 }
-                let (sum, o5) = part.addingReportingOverflow(scaled / denominator)
+                let (scaled, o4) = (numerator / reducedDenominator).multipliedReportingOverflow(by: scale / g)
+                let (sum, o5) = part.addingReportingOverflow(scaled)
                 part = sum
-                overflow = overflow || o5
+                overflow = overflow || o4 || o5
             }
-            let (sum, o6) = total.addingReportingOverflow(part)
+            // Accumulate with the sign so Int64.min (one more than Int64.max) parses back.
+            let (sum, o6) = negative ? total.subtractingReportingOverflow(part) : total.addingReportingOverflow(part)
             total = sum
             if overflow || o6 {
                 throw fail(numberStart, "duration exceeds the representable range (about ±292 years)")
             }
         }
-        return SimTime(nanoseconds: negative ? -total : total)
+        return SimTime(nanoseconds: total)
     }
 
     static func format(_ t: SimTime) -> String {

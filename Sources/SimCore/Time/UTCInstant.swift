@@ -137,7 +137,7 @@ extension UTCInstant {
                         count += 1; i += 1
                     }
                     guard count > 0 else { throw fail(fracAt, "expected digits after the decimal point, found \(describe(fracAt))") }
-                    for _ in count ..< 9 { nanos *= 10 }
+                    for _ in Swift.min(count, 9) ..< 9 { nanos *= 10 }
                 }
             }
         }
