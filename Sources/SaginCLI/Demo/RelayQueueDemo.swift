@@ -73,6 +73,10 @@ public struct RelayQueueDemo {
         /// Half-width of a 95% confidence interval from batch means (nil where not estimated).
         public var ci95HalfWidth: Double?
         public var theory: Double
+
+        enum CodingKeys: String, CodingKey {
+            case measured, ci95HalfWidth = "ci95_half_width", theory
+        }
     }
 
     public struct Result: Equatable, Sendable {

@@ -1,0 +1,44 @@
+# sagin: two commands do everything on a fresh Debian/Ubuntu machine with Swift 6.
+#   make run    install what is missing, build in release mode, run the default scenario
+#   make test   install what is missing, run the whole test suite
+#   make bench  release-build benchmarks of the hot paths
+
+SWIFT ?= swift
+
+# OpenBLAS 0.3.21 misdetects recent Xeons as "Prescott" (~6x slower sgemm). It reads
+# OPENBLAS_CORETYPE when the library loads, so it must be in the environment before a process
+# starts. The sagin executable fixes this for itself; the test runner gets it from here.
+# A value you set yourself is kept.
+OPENBLAS_CORETYPE ?= $(shell if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then echo SkylakeX; \
+                        elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then echo Haswell; fi)
+ifneq ($(strip $(OPENBLAS_CORETYPE)),)
+export OPENBLAS_CORETYPE
+endif
+
+.PHONY: all deps build run test bench doctor clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release
+
+# Until topology scenarios land (Topologies/default.yaml), `make run` runs the built-in
+# relay-queue demonstration of the event scheduler.
+run: build
+	.build/release/sagin demo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+bench: build
+	.build/release/sagin bench scheduler --pending 1000,100000 --events 1000000 --repeat 5
+
+doctor: build
+	.build/release/sagin doctor --sgemm
+
+clean:
+	rm -rf .build runs
