@@ -1,45 +1,53 @@
-/// One pending event in the queue: its key and where its payload lives.
+/// One pending event in the queue: its time and where its payload lives (16 bytes).
 @usableFromInline struct QueueEntry {
     /// Firing time in ns since the scenario epoch (never negative).
     @usableFromInline var time: Int64
-    /// Priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
-    @usableFromInline var order: UInt64
     /// Slot of the payload in the scheduler's slot table.
     @usableFromInline var slot: UInt32
     /// Generation of the slot when scheduled; a mismatch means the event was cancelled.
     @usableFromInline var generation: UInt32
 
-    @inlinable init(time: Int64, order: UInt64, slot: UInt32, generation: UInt32) {
+    @inlinable init(time: Int64, slot: UInt32, generation: UInt32) {
         self.time = time
-        self.order = order
         self.slot = slot
         self.generation = generation
     }
+}
 
-    /// Lexicographic (time, order): the firing order.
-    @inlinable @inline(__always) func precedes(_ other: QueueEntry) -> Bool {
-        time < other.time || (time == other.time && order < other.order)
+/// An entry of the equal-time heap, with its tie-break key.
+@usableFromInline struct OrderedEntry {
+    /// Priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
+    @usableFromInline var order: UInt64
+    @usableFromInline var entry: QueueEntry
+
+    @inlinable init(order: UInt64, entry: QueueEntry) {
+        self.order = order
+        self.entry = entry
     }
 }
 
 /// A monotone priority queue of events: a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan 1990) with
-/// radix 16 over 64-bit times — a hierarchical timing wheel without a fixed tick — whose bucket 0
-/// is a binary heap on `order` for the events at the same time.
+/// radix 16 over 64-bit times — a hierarchical timing wheel without a fixed tick — plus a binary
+/// heap on (priority, sequence) for the events at the current minimum time.
 ///
 /// A discrete-event simulation never schedules before the current time, so every key is at least
 /// `last`, the most recently extracted minimum. An entry with time `t ≠ last` lives at level
 /// `L` = the highest hexadecimal digit where `t` and `last` differ, in the bucket of `t`'s digit
 /// `d` there: bucket `1 + 16·L + d`. Keys in bucket (L, d) share every digit above L with `last`,
 /// so bucket numbers increase with keys and the lowest non-empty bucket (a 256-bit occupancy map)
-/// holds the minimum. When bucket 0 (`time == last`) is empty, that bucket's minimum becomes `last`
-/// and the bucket is redistributed into lower levels in one sequential pass. An entry moves at
-/// most 15 times, in practice two or three, with no unpredictable comparisons: on the hold model
-/// it beats binary and 4-ary heaps.
+/// holds the minimum. When the equal-time heap is empty, that bucket's minimum becomes `last` and
+/// the bucket is redistributed into lower levels in one sequential pass. An entry moves at most 15
+/// times, in practice two or three, with no unpredictable comparisons: on the hold model it beats
+/// binary and 4-ary heaps.
+///
+/// Entries carry only (time, slot, generation); the tie-break order of an entry is read from the
+/// scheduler's slot table (`orderTable`) when the entry joins the equal-time heap, the only place
+/// that compares it. (A cancelled entry may read a reused slot's order; it is discarded unread.)
 ///
 /// Invariants (checked by `checkInvariants()` in debug builds): every entry of bucket b ≥ 1 has
-/// `bucketIndex(time) == b` and `buckets[b].minTime` is the smallest of their times; bucket 0
-/// holds exactly the entries with `time == last`, heap-ordered by `order`; bit b−1 of the
-/// occupancy map is set iff bucket b ≥ 1 is non-empty.
+/// `bucketIndex(time) == b` and `buckets[b].minTime` is the smallest of their times; the
+/// equal-time heap holds exactly the entries with `time == last`, heap-ordered by `order`; bit
+/// b−1 of the occupancy map is set iff bucket b ≥ 1 is non-empty.
 @usableFromInline struct EventQueue {
     @usableFromInline struct Bucket {
         @usableFromInline var entries: UnsafeMutablePointer<QueueEntry>
@@ -48,11 +56,12 @@
         @usableFromInline var minTime: Int64
     }
 
-    /// Bits per digit: 16 levels of 16 buckets (measured faster than 8 levels of 256 on the hold
-    /// model: fewer bucket headers stay in L1).
+    /// Bits per digit (a power of two): 16 levels of 16 buckets.
     @usableFromInline static var digitBits: Int { 4 }
+    @usableFromInline static var digitBitsShift: Int { 2 }
     @usableFromInline static var digitMask: UInt64 { (1 << UInt64(digitBits)) - 1 }
-    @usableFromInline static var levels: Int { (64 + digitBits - 1) / digitBits }
+    @usableFromInline static var levels: Int { 64 / digitBits }
+    /// Bucket 0 is unused (the equal-time heap stands in for it); buckets 1... are the radix buckets.
     @usableFromInline static var bucketCount: Int { 1 + levels << digitBits }
     @usableFromInline static var occupancyWords: Int { (bucketCount - 1 + 63) / 64 }
 
@@ -61,15 +70,23 @@
     @usableFromInline var occupied: UnsafeMutablePointer<UInt64>
     /// Bit w set iff `occupied[w]` is non-zero.
     @usableFromInline var occupiedWords: UInt64 = 0
+    /// The entries at time `last`, a binary min-heap on `order`.
+    @usableFromInline var current: UnsafeMutablePointer<OrderedEntry>
+    @usableFromInline var currentCount = 0
+    @usableFromInline var currentCapacity = 16
+    /// Tie-break order of each slot, owned by the scheduler.
+    @usableFromInline var orderTable: UnsafeMutablePointer<UInt64>
     @usableFromInline var last: Int64 = 0
     @usableFromInline var count: Int = 0
 
-    @usableFromInline init() {
+    @usableFromInline init(orderTable: UnsafeMutablePointer<UInt64>) {
+        self.orderTable = orderTable
         occupied = .allocate(capacity: Self.occupancyWords)
         occupied.initialize(repeating: 0, count: Self.occupancyWords)
+        current = .allocate(capacity: currentCapacity)
         buckets = .allocate(capacity: Self.bucketCount)
         for b in 0 ..< Self.bucketCount {
-            let capacity = 16
+            let capacity = b == 0 ? 0 : 8
             (buckets + b).initialize(to: Bucket(entries: .allocate(capacity: capacity), count: 0, capacity: capacity, minTime: .max))
         }
     }
@@ -81,25 +98,26 @@
         buckets.deinitialize(count: Self.bucketCount)
         buckets.deallocate()
         occupied.deallocate()
+        current.deallocate()
     }
 
     @inlinable @inline(__always) func bucketIndex(_ time: Int64) -> Int {
         let x = UInt64(bitPattern: time) ^ UInt64(bitPattern: last)
         if x == 0 { return 0 }
-        let level = (63 &- x.leadingZeroBitCount) / Self.digitBits
-        let digit = Int(truncatingIfNeeded: (UInt64(bitPattern: time) >> UInt64(Self.digitBits &* level)) & Self.digitMask)
+        let level = (63 &- x.leadingZeroBitCount) &>> Self.digitBitsShift
+        let digit = Int(truncatingIfNeeded: (UInt64(bitPattern: time) &>> UInt64(level &<< Self.digitBitsShift)) & Self.digitMask)
         return 1 &+ (level &<< Self.digitBits) &+ digit
     }
 
     @inlinable @inline(__always) mutating func markOccupied(_ b: Int) {
         let bit = b &- 1
-        occupied[bit >> 6] |= 1 &<< UInt64(bit & 63)
-        occupiedWords |= 1 &<< UInt64(bit >> 6)
+        occupied[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+        occupiedWords |= 1 &<< UInt64(bit &>> 6)
     }
 
     @inlinable @inline(__always) mutating func clearOccupied(_ b: Int) {
         let bit = b &- 1
-        let w = bit >> 6
+        let w = bit &>> 6
         occupied[w] &= ~(1 &<< UInt64(bit & 63))
         if occupied[w] == 0 { occupiedWords &= ~(1 &<< UInt64(w)) }
     }
@@ -116,15 +134,21 @@
         precondition(e.time >= last, "event queue is monotone: cannot insert before the last extracted time")
         count &+= 1
         let b = bucketIndex(e.time)
-        if b == 0 {
-            pushBucketZero(e)
-        } else {
-            let bucket = buckets + b
-            if bucket.pointee.count == bucket.pointee.capacity { grow(b) }
-            bucket.pointee.entries[bucket.pointee.count] = e
-            bucket.pointee.count &+= 1
-            if e.time < bucket.pointee.minTime { bucket.pointee.minTime = e.time }
+        if b == 0 { pushCurrent(e) } else { append(e, to: b) }
+    }
+
+    /// Appends to bucket b ≥ 1, keeping its minimum and the occupancy map.
+    @inlinable @inline(__always) mutating func append(_ e: QueueEntry, to b: Int) {
+        let bucket = buckets + b
+        let n = bucket.pointee.count
+        if n == bucket.pointee.capacity { grow(b) }
+        bucket.pointee.entries[n] = e
+        bucket.pointee.count = n &+ 1
+        if n == 0 {
+            bucket.pointee.minTime = e.time
             markOccupied(b)
+        } else if e.time < bucket.pointee.minTime {
+            bucket.pointee.minTime = e.time
         }
     }
 
@@ -137,7 +161,7 @@
 
     /// The smallest pending time (cancelled entries included), or `nil` if empty. O(1).
     @inlinable var minTime: Int64? {
-        if buckets[0].count > 0 { return last }
+        if currentCount > 0 { return last }
         let b = lowestOccupied
         return b == 0 ? nil : buckets[b].minTime
     }
@@ -145,7 +169,7 @@
     /// Removes and returns the first entry in (time, order) if its time is ≤ `limit`; otherwise
     /// (or when empty) returns `nil` and leaves the queue as it was.
     @inlinable mutating func popMin(notAfter limit: Int64) -> QueueEntry? {
-        if buckets[0].count == 0 {
+        if currentCount == 0 {
             let b = lowestOccupied
             if b == 0 || buckets[b].minTime > limit { return nil }
             if buckets[b].count == 1 {
@@ -163,7 +187,13 @@
             return nil
         }
         count &-= 1
-        return popBucketZero()
+        return popCurrent()
+    }
+
+    /// Removes and returns the first entry in (time, order). The queue must not be empty.
+    @usableFromInline mutating func popMin() -> QueueEntry {
+        guard let e = popMin(notAfter: .max) else { preconditionFailure("popMin on an empty event queue") }
+        return e
     }
 
     /// Empties bucket `b` (the lowest non-empty one) into lower ones, advancing `last` to its minimum.
@@ -176,22 +206,13 @@
         for k in 0 ..< source.count {
             let e = source.entries[k]
             let target = bucketIndex(e.time)
-            if target == 0 {
-                pushBucketZero(e)
-            } else {
-                let bucket = buckets + target
-                if bucket.pointee.count == bucket.pointee.capacity { grow(target) }
-                bucket.pointee.entries[bucket.pointee.count] = e
-                bucket.pointee.count &+= 1
-                if e.time < bucket.pointee.minTime { bucket.pointee.minTime = e.time }
-                markOccupied(target)
-            }
+            if target == 0 { pushCurrent(e) } else { append(e, to: target) }
         }
     }
 
     @usableFromInline mutating func grow(_ b: Int) {
         let old = buckets[b]
-        let capacity = old.capacity * 2
+        let capacity = Swift.max(8, old.capacity * 2)
         let p = UnsafeMutablePointer<QueueEntry>.allocate(capacity: capacity)
         p.moveInitialize(from: old.entries, count: old.count)
         old.entries.deallocate()
@@ -199,38 +220,41 @@
         buckets[b].capacity = capacity
     }
 
-    // Bucket 0: a binary min-heap on `order` (all its entries share time == last).
+    @usableFromInline mutating func growCurrent() {
+        let p = UnsafeMutablePointer<OrderedEntry>.allocate(capacity: currentCapacity * 2)
+        p.moveInitialize(from: current, count: currentCount)
+        current.deallocate()
+        current = p
+        currentCapacity *= 2
+    }
 
-    @inlinable mutating func pushBucketZero(_ e: QueueEntry) {
-        if buckets[0].count == buckets[0].capacity { grow(0) }
-        let h = buckets[0].entries
-        var i = buckets[0].count
-        buckets[0].count = i &+ 1
+    // The equal-time heap: a binary min-heap on `order`.
+
+    @inlinable mutating func pushCurrent(_ e: QueueEntry) {
+        if currentCount == currentCapacity { growCurrent() }
+        let item = OrderedEntry(order: orderTable[Int(e.slot)], entry: e)
+        let h = current
+        var i = currentCount
+        currentCount = i &+ 1
         while i > 0 {
-            let parent = (i &- 1) >> 1
-            if h[parent].order <= e.order { break }
+            let parent = (i &- 1) &>> 1
+            if h[parent].order <= item.order { break }
             h[i] = h[parent]
             i = parent
         }
-        h[i] = e
+        h[i] = item
     }
 
-    @inlinable mutating func popBucketZero() -> QueueEntry {
-        let h = buckets[0].entries
-        let top = h[0]
-        let n = buckets[0].count &- 1
-        buckets[0].count = n
+    @inlinable mutating func popCurrent() -> QueueEntry {
+        let h = current
+        let top = h[0].entry
+        let n = currentCount &- 1
+        currentCount = n
         if n > 0 { Self.siftDownByOrder(h, count: n, from: 0, moving: h[n]) }
         return top
     }
 
-    /// Removes and returns the first entry in (time, order). The queue must not be empty.
-    @usableFromInline mutating func popMin() -> QueueEntry {
-        guard let e = popMin(notAfter: .max) else { preconditionFailure("popMin on an empty event queue") }
-        return e
-    }
-
-    @usableFromInline static func siftDownByOrder(_ h: UnsafeMutablePointer<QueueEntry>, count n: Int, from start: Int, moving: QueueEntry) {
+    @usableFromInline static func siftDownByOrder(_ h: UnsafeMutablePointer<OrderedEntry>, count n: Int, from start: Int, moving: OrderedEntry) {
         var i = start
         while true {
             var child = 2 * i + 1
@@ -245,7 +269,8 @@
 
     /// Visits every entry (in no particular order).
     @usableFromInline func forEach(_ body: (QueueEntry) -> Void) {
-        for b in 0 ..< Self.bucketCount {
+        for k in 0 ..< currentCount { body(current[k].entry) }
+        for b in 1 ..< Self.bucketCount {
             let bucket = buckets[b]
             for k in 0 ..< bucket.count { body(bucket.entries[k]) }
         }
@@ -256,7 +281,7 @@
         occupied.update(repeating: 0, count: Self.occupancyWords)
         occupiedWords = 0
         count = 0
-        for b in 0 ..< Self.bucketCount {
+        for b in 1 ..< Self.bucketCount {
             let bucket = buckets + b
             var kept = 0
             var minTime = Int64.max
@@ -268,16 +293,22 @@
                 minTime = Swift.min(minTime, e.time)
             }
             bucket.pointee.count = kept
-            bucket.pointee.minTime = b == 0 ? .max : minTime
+            bucket.pointee.minTime = minTime
             count += kept
-            if b > 0, kept > 0 { markOccupied(b) }
+            if kept > 0 { markOccupied(b) }
         }
-        // Re-heapify bucket 0 (Floyd).
-        let n = buckets[0].count
-        if n > 1 {
-            var i = (n - 2) / 2
+        var kept = 0
+        for k in 0 ..< currentCount where !isStale(current[k].entry) {
+            current[kept] = current[k]
+            kept += 1
+        }
+        currentCount = kept
+        count += kept
+        // Re-heapify the equal-time heap (Floyd).
+        if kept > 1 {
+            var i = (kept - 2) / 2
             while i >= 0 {
-                Self.siftDownByOrder(buckets[0].entries, count: n, from: i, moving: buckets[0].entries[i])
+                Self.siftDownByOrder(current, count: kept, from: i, moving: current[i])
                 i -= 1
             }
         }
@@ -286,8 +317,12 @@
     /// Debug-build check of the invariants in the type's documentation.
     func checkInvariants() {
         #if DEBUG
-        var total = 0
-        for b in 0 ..< Self.bucketCount {
+        var total = currentCount
+        for k in 0 ..< currentCount {
+            precondition(current[k].entry.time == last, "equal-time heap holds time \(current[k].entry.time) ≠ last \(last)")
+            if k > 0 { precondition(current[(k - 1) / 2].order <= current[k].order, "equal-time heap order violated at \(k)") }
+        }
+        for b in 1 ..< Self.bucketCount {
             let bucket = buckets[b]
             total += bucket.count
             var minTime = Int64.max
@@ -295,15 +330,10 @@
                 let e = bucket.entries[k]
                 precondition(bucketIndex(e.time) == b, "entry at time \(e.time) in bucket \(b), belongs in \(bucketIndex(e.time))")
                 minTime = Swift.min(minTime, e.time)
-                if b == 0, k > 0 {
-                    precondition(bucket.entries[(k - 1) / 2].order <= e.order, "bucket 0 heap order violated at \(k)")
-                }
             }
-            if b > 0 {
-                precondition(bucket.minTime == minTime, "bucket \(b) minTime \(bucket.minTime), actual \(minTime)")
-                let bit = (occupied[(b - 1) >> 6] >> UInt64((b - 1) & 63)) & 1
-                precondition(bit == (bucket.count > 0 ? 1 : 0), "occupancy bit of bucket \(b) wrong")
-            }
+            precondition(bucket.minTime == minTime, "bucket \(b) minTime \(bucket.minTime), actual \(minTime)")
+            let bit = (occupied[(b - 1) >> 6] >> UInt64((b - 1) & 63)) & 1
+            precondition(bit == (bucket.count > 0 ? 1 : 0), "occupancy bit of bucket \(b) wrong")
         }
         precondition(total == count, "count \(count) but \(total) entries")
         #endif

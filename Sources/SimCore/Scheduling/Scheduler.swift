@@ -25,8 +25,8 @@ public protocol EventHandler<Event> {
 /// A deterministic discrete-event scheduler over value-type events.
 ///
 /// Events fire in order of time, then priority (smaller first, default 0), then insertion order,
-/// so equal inputs always give the same sequence. The queue is a radix heap over 24-byte entries
-/// (``EventQueue``); payloads live in a slot table so queue moves never copy them. Cancellation is
+/// so equal inputs always give the same sequence. The queue is a radix heap over 16-byte entries
+/// (``EventQueue``); payloads and tie-break keys live in a slot table so queue moves never copy them. Cancellation is
 /// O(1): the slot's generation is bumped and the stale entry is skipped when it surfaces (the
 /// queue is compacted if stale entries come to outnumber live ones).
 ///
@@ -48,7 +48,7 @@ public final class Scheduler<Event> {
     // Storage is private to the scheduler and never handed out, so the run-time exclusivity checks
     // on these class properties (the hot loop's main cost otherwise) are switched off.
 
-    @exclusivity(unchecked) @usableFromInline var queue = EventQueue()
+    @exclusivity(unchecked) @usableFromInline var queue: EventQueue
     /// Queue entries whose event was cancelled and not yet discarded.
     @exclusivity(unchecked) @usableFromInline var staleCount = 0
 
@@ -57,6 +57,9 @@ public final class Scheduler<Event> {
     @exclusivity(unchecked) @usableFromInline var generations: UnsafeMutablePointer<UInt32>
     /// Period in ns for periodic series, 0 for one-shot events, -1 for a free slot.
     @exclusivity(unchecked) @usableFromInline var periods: UnsafeMutablePointer<Int64>
+    /// Tie-break key of each slot's pending entry: priority (biased, high 16 bits) then insertion
+    /// sequence (low 48 bits).
+    @exclusivity(unchecked) @usableFromInline var orders: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) @usableFromInline var freeCount = 0
     @exclusivity(unchecked) @usableFromInline var slotsUsed = 0
@@ -77,6 +80,8 @@ public final class Scheduler<Event> {
         payloads = .allocate(capacity: c)
         generations = .allocate(capacity: c)
         periods = .allocate(capacity: c)
+        orders = .allocate(capacity: c)
+        queue = EventQueue(orderTable: orders)
         freeSlots = .allocate(capacity: c)
     }
 
@@ -88,6 +93,7 @@ public final class Scheduler<Event> {
         payloads.deallocate()
         generations.deallocate()
         periods.deallocate()
+        orders.deallocate()
         freeSlots.deallocate()
     }
 
@@ -218,7 +224,8 @@ public final class Scheduler<Event> {
         (payloads + s).initialize(to: event)
         periods[s] = period
         let generation = generations[s]
-        queue.push(Entry(time: time, order: nextOrder(priority: priority), slot: UInt32(truncatingIfNeeded: s), generation: generation))
+        orders[s] = nextOrder(priority: priority)
+        queue.push(Entry(time: time, slot: UInt32(truncatingIfNeeded: s), generation: generation))
         _statistics.eventsScheduled += 1
         let pending = queue.count - staleCount
         if pending > _statistics.peakPending { _statistics.peakPending = pending }
@@ -234,11 +241,13 @@ public final class Scheduler<Event> {
 
     /// Re-arms a periodic entry with its original priority and a fresh insertion number.
     @inlinable func rearm(_ old: Entry, at time: Int64) {
-        let priorityBits = old.order & ~(Self.sequenceLimit - 1)
+        let s = Int(old.slot)
+        let priorityBits = orders[s] & ~(Self.sequenceLimit - 1)
         let seq = sequence
         precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
         sequence = seq &+ 1
-        queue.push(Entry(time: time, order: priorityBits | seq, slot: old.slot, generation: old.generation))
+        orders[s] = priorityBits | seq
+        queue.push(Entry(time: time, slot: old.slot, generation: old.generation))
     }
 
     @inlinable func allocateSlot() -> Int {
@@ -278,6 +287,8 @@ public final class Scheduler<Event> {
         payloads = p
         generations = Self.grow(generations, count: slotsUsed, to: newCapacity)
         periods = Self.grow(periods, count: slotsUsed, to: newCapacity)
+        orders = Self.grow(orders, count: slotsUsed, to: newCapacity)
+        queue.orderTable = orders
         freeSlots = Self.grow(freeSlots, count: freeCount, to: newCapacity)
         slotCapacity = newCapacity
     }
