@@ -6,8 +6,11 @@ import Glibc
 /// One independent stream of random numbers: a GSL MT19937 generator with its own state.
 ///
 /// Obtain streams from ``RandomStreams`` by name so that every component draws from its own
-/// stream and adding a component never shifts another component's draws. All distributions
-/// come from GSL (`gsl_ran_*`) except the exponential, drawn by inversion of `gsl_rng_uniform_pos`.
+/// stream and adding a component never shifts another component's draws. Distributions come from
+/// GSL (`gsl_ran_*`). The raw output, `uniform()` and `exponential(mean:)` — the draws of event
+/// loops — advance GSL's MT19937 state in inlinable Swift (``MT19937State/next(_:_:)``), giving
+/// the same numbers as `gsl_rng_get` / `gsl_rng_uniform` without two indirect calls per draw; both
+/// paths share the one state, so they interleave freely.
 ///
 /// ```swift
 /// let streams = RandomStreams(seed: 42)
@@ -18,6 +21,9 @@ import Glibc
 /// A stream is a reference type with mutable state; it is not safe to share across threads.
 public final class RNGStream: RandomNumberGenerator {
     let rng: UnsafeMutablePointer<gsl_rng>
+    /// GSL's MT19937 state words (`unsigned long mt[624]`) and position (`int mti`).
+    @usableFromInline let mt: UnsafeMutablePointer<UInt>
+    @usableFromInline let mti: UnsafeMutablePointer<Int32>
     /// The stream's name ("" for a stream seeded directly).
     public let name: String
 
@@ -25,6 +31,7 @@ public final class RNGStream: RandomNumberGenerator {
     /// seed matter to MT19937). Prefer ``RandomStreams/stream(_:)`` in simulation code.
     public init(gslSeed seed: UInt32) {
         rng = Self.allocateGenerator()
+        (mt, mti) = MT19937State.words(of: rng)
         name = ""
         gsl_rng_set(rng, UInt(seed))
     }
@@ -34,6 +41,7 @@ public final class RNGStream: RandomNumberGenerator {
     /// more than 32 bits. Every distinct key gives a distinct state.
     public init(key: [UInt32], name: String = "") {
         rng = Self.allocateGenerator()
+        (mt, mti) = MT19937State.words(of: rng)
         self.name = name
         MT19937State.initByArray(key, into: rng)
     }
@@ -41,6 +49,7 @@ public final class RNGStream: RandomNumberGenerator {
     private init(cloning other: RNGStream) {
         guard let r = gsl_rng_clone(other.rng) else { fatalError("gsl_rng_clone: out of memory") }
         rng = r
+        (mt, mti) = MT19937State.words(of: r)
         name = other.name
     }
 
@@ -56,8 +65,8 @@ public final class RNGStream: RandomNumberGenerator {
 
     // MARK: Raw draws
 
-    /// The next raw 32-bit output of MT19937.
-    public func nextUInt32() -> UInt32 { UInt32(truncatingIfNeeded: gsl_rng_get(rng)) }
+    /// The next raw 32-bit output of MT19937 (the value `gsl_rng_get` would return).
+    @inlinable public func nextUInt32() -> UInt32 { MT19937State.next(mt, mti) }
 
     /// Two raw outputs, high word first (for Swift's `RandomNumberGenerator`, e.g. `shuffle(using:)`).
     public func next() -> UInt64 {
@@ -67,8 +76,8 @@ public final class RNGStream: RandomNumberGenerator {
 
     // MARK: Distributions
 
-    /// Uniform on [0, 1) with 32-bit resolution (`gsl_rng_uniform`).
-    public func uniform() -> Double { gsl_rng_uniform(rng) }
+    /// Uniform on [0, 1) with 32-bit resolution: k/2³², the value `gsl_rng_uniform` would return.
+    @inlinable public func uniform() -> Double { Double(MT19937State.next(mt, mti)) * 0x1p-32 }
 
     /// Uniform on (0, 1), never exactly 0 (`gsl_rng_uniform_pos`).
     public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
@@ -90,10 +99,14 @@ public final class RNGStream: RandomNumberGenerator {
         mean + gsl_ran_gaussian_ziggurat(rng, standardDeviation)
     }
 
-    /// Exponential with the given mean (= 1/rate), by inversion: −mean·ln U with U uniform on
-    /// (0, 1). Same distribution as `gsl_ran_exponential` (which uses ln(1−U) through the slower
-    /// `log1p`); this is the scheduler's hottest draw.
-    public func exponential(mean: Double) -> Double { -mean * Glibc.log(gsl_rng_uniform_pos(rng)) }
+    /// Exponential with the given mean (= 1/rate), by inversion: −mean·ln U with U = k/2³² for the
+    /// next non-zero output k (the value `gsl_rng_uniform_pos` would return). Same law as
+    /// `gsl_ran_exponential`, which uses ln(1−U) through the slower `log1p`.
+    @inlinable public func exponential(mean: Double) -> Double {
+        var k = MT19937State.next(mt, mti)
+        while k == 0 { k = MT19937State.next(mt, mti) }
+        return -mean * Glibc.log(Double(k) * 0x1p-32)
+    }
 
     /// Log-normal: `exp(X)` with `X ~ Normal(mu, sigma)`.
     public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, mu, sigma) }

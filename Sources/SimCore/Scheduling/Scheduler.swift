@@ -219,7 +219,7 @@ public final class Scheduler<Event> {
 
     // MARK: Internals
 
-    @inlinable func insert(time: Int64, priority: Int16, period: Int64, _ event: Event) -> EventHandle {
+    @inlinable @inline(__always) func insert(time: Int64, priority: Int16, period: Int64, _ event: Event) -> EventHandle {
         let s = allocateSlot()
         (payloads + s).initialize(to: event)
         periods[s] = period
@@ -232,7 +232,7 @@ public final class Scheduler<Event> {
         return EventHandle(slot: UInt32(truncatingIfNeeded: s), generation: generation)
     }
 
-    @inlinable func nextOrder(priority: Int16) -> UInt64 {
+    @inlinable @inline(__always) func nextOrder(priority: Int16) -> UInt64 {
         let seq = sequence
         precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
         sequence = seq &+ 1
@@ -250,7 +250,7 @@ public final class Scheduler<Event> {
         queue.push(Entry(time: time, slot: old.slot, generation: old.generation))
     }
 
-    @inlinable func allocateSlot() -> Int {
+    @inlinable @inline(__always) func allocateSlot() -> Int {
         if freeCount > 0 {
             freeCount -= 1
             return Int(freeSlots[freeCount])
@@ -263,7 +263,7 @@ public final class Scheduler<Event> {
     }
 
     /// Returns a slot whose payload has already been moved out.
-    @inlinable func freeSlot(_ s: Int) {
+    @inlinable @inline(__always) func freeSlot(_ s: Int) {
         periods[s] = -1
         generations[s] &+= 1
         freeSlots[freeCount] = UInt32(truncatingIfNeeded: s)
