@@ -88,7 +88,7 @@
         current = .allocate(capacity: currentCapacity)
         buckets = .allocate(capacity: Self.bucketCount)
         for b in 0 ..< Self.bucketCount {
-            let capacity = b == 0 ? 0 : 8
+            let capacity = 0  // grown on first use: most of the 2,048 buckets never hold an entry
             (buckets + b).initialize(to: Bucket(entries: .allocate(capacity: capacity), count: 0, capacity: capacity, minTime: .max))
         }
     }
