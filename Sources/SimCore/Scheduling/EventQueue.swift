@@ -14,6 +14,26 @@
     }
 }
 
+/// What the scheduler knows about one slot of its slot table (16 bytes).
+@usableFromInline struct SlotRecord {
+    /// Tie-break key: priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
+    @usableFromInline var order: UInt64
+    /// Bumped whenever the slot is freed, so stale handles and queue entries can be recognised.
+    @usableFromInline var generation: UInt32
+    /// `free`, `oneShot` or `periodic`.
+    @usableFromInline var state: UInt32
+
+    @usableFromInline static var free: UInt32 { 0 }
+    @usableFromInline static var oneShot: UInt32 { 1 }
+    @usableFromInline static var periodic: UInt32 { 2 }
+
+    @inlinable init(order: UInt64, generation: UInt32, state: UInt32) {
+        self.order = order
+        self.generation = generation
+        self.state = state
+    }
+}
+
 /// An entry of the equal-time heap, with its tie-break key.
 @usableFromInline struct OrderedEntry {
     /// Priority (biased to unsigned, high 16 bits) then insertion sequence (low 48 bits).
@@ -41,7 +61,7 @@
 /// unpredictable comparisons: it beats binary and 4-ary heaps there.
 ///
 /// Entries carry only (time, slot, generation); the tie-break order of an entry is read from the
-/// scheduler's slot table (`orderTable`) when the entry joins the equal-time heap, the only place
+/// scheduler's slot table (`slotTable`) when the entry joins the equal-time heap, the only place
 /// that compares it. (A cancelled entry may read a reused slot's order; it is discarded unread.)
 ///
 /// Invariants (checked by `checkInvariants()` in debug builds): every entry of bucket b ≥ 1 has
@@ -76,13 +96,13 @@
     @usableFromInline var current: UnsafeMutablePointer<OrderedEntry>
     @usableFromInline var currentCount = 0
     @usableFromInline var currentCapacity = 16
-    /// Tie-break order of each slot, owned by the scheduler.
-    @usableFromInline var orderTable: UnsafeMutablePointer<UInt64>
+    /// The scheduler's slot table, read for tie-break keys.
+    @usableFromInline var slotTable: UnsafeMutablePointer<SlotRecord>
     @usableFromInline var last: Int64 = 0
     @usableFromInline var count: Int = 0
 
-    @usableFromInline init(orderTable: UnsafeMutablePointer<UInt64>) {
-        self.orderTable = orderTable
+    @usableFromInline init(slotTable: UnsafeMutablePointer<SlotRecord>) {
+        self.slotTable = slotTable
         occupied = .allocate(capacity: Self.occupancyWords)
         occupied.initialize(repeating: 0, count: Self.occupancyWords)
         current = .allocate(capacity: currentCapacity)
@@ -234,7 +254,7 @@
 
     @inlinable mutating func pushCurrent(_ e: QueueEntry) {
         if currentCount == currentCapacity { growCurrent() }
-        let item = OrderedEntry(order: orderTable[Int(e.slot)], entry: e)
+        let item = OrderedEntry(order: slotTable[Int(e.slot)].order, entry: e)
         let h = current
         var i = currentCount
         currentCount = i &+ 1

@@ -54,12 +54,11 @@ public final class Scheduler<Event> {
 
     // Slot table (structure of arrays).
     @exclusivity(unchecked) @usableFromInline var payloads: UnsafeMutablePointer<Event>
-    @exclusivity(unchecked) @usableFromInline var generations: UnsafeMutablePointer<UInt32>
+    /// Generation, state and tie-break key of each slot, together so a cold slot costs one cache miss.
+    @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<SlotRecord>
     /// Period in ns for periodic series, 0 for one-shot events, -1 for a free slot.
+    /// Period in ns of periodic series (read only for slots in the periodic state).
     @exclusivity(unchecked) @usableFromInline var periods: UnsafeMutablePointer<Int64>
-    /// Tie-break key of each slot's pending entry: priority (biased, high 16 bits) then insertion
-    /// sequence (low 48 bits).
-    @exclusivity(unchecked) @usableFromInline var orders: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) @usableFromInline var freeCount = 0
     @exclusivity(unchecked) @usableFromInline var slotsUsed = 0
@@ -78,22 +77,20 @@ public final class Scheduler<Event> {
         let c = Swift.max(16, capacity)
         slotCapacity = c
         payloads = .allocate(capacity: c)
-        generations = .allocate(capacity: c)
+        slots = .allocate(capacity: c)
         periods = .allocate(capacity: c)
-        orders = .allocate(capacity: c)
-        queue = EventQueue(orderTable: orders)
+        queue = EventQueue(slotTable: slots)
         freeSlots = .allocate(capacity: c)
     }
 
     deinit {
-        for s in 0 ..< slotsUsed where periods[s] >= 0 {
+        for s in 0 ..< slotsUsed where slots[s].state != SlotRecord.free {
             (payloads + s).deinitialize(count: 1)
         }
         queue.deallocate()
         payloads.deallocate()
-        generations.deallocate()
+        slots.deallocate()
         periods.deallocate()
-        orders.deallocate()
         freeSlots.deallocate()
     }
 
@@ -111,7 +108,7 @@ public final class Scheduler<Event> {
     public var nextEventTime: SimTime? {
         var best: Int64?
         queue.forEach { e in
-            if generations[Int(e.slot)] == e.generation, e.time < (best ?? .max) { best = e.time }
+            if slots[Int(e.slot)].generation == e.generation, e.time < (best ?? .max) { best = e.time }
         }
         return best.map { SimTime(nanoseconds: $0) }
     }
@@ -150,7 +147,7 @@ public final class Scheduler<Event> {
     @discardableResult
     public func cancel(_ handle: EventHandle) -> Bool {
         let s = Int(handle.slot)
-        guard s < slotsUsed, generations[s] == handle.generation, periods[s] >= 0 else { return false }
+        guard s < slotsUsed, slots[s].generation == handle.generation, slots[s].state != SlotRecord.free else { return false }
         releaseSlot(s)
         _statistics.eventsCancelled += 1
         if handle.slot != firingSlot {
@@ -164,7 +161,7 @@ public final class Scheduler<Event> {
     /// Whether the handle's event (or series) is still pending.
     public func isPending(_ handle: EventHandle) -> Bool {
         let s = Int(handle.slot)
-        return s < slotsUsed && generations[s] == handle.generation && periods[s] >= 0
+        return s < slotsUsed && slots[s].generation == handle.generation && slots[s].state != SlotRecord.free
     }
 
     /// Asks the current `run` to return after the event being handled.
@@ -189,13 +186,13 @@ public final class Scheduler<Event> {
                 break
             }
             let s = Int(top.slot)
-            if generations[s] != top.generation {
+            let record = slots[s]
+            if record.generation != top.generation {
                 staleCount -= 1
                 continue
             }
             _now = top.time
-            let period = periods[s]
-            if period == 0 {
+            if record.state == SlotRecord.oneShot {
                 let event = (payloads + s).move()
                 freeSlot(s)
                 handler.handle(event, in: self)
@@ -203,8 +200,8 @@ public final class Scheduler<Event> {
                 firingSlot = top.slot
                 handler.handle(payloads[s], in: self)
                 firingSlot = .max
-                if generations[s] == top.generation {
-                    rearm(top, at: top.time + period)
+                if slots[s].generation == top.generation {
+                    rearm(top, at: top.time + periods[s])
                 }
             }
             executed += 1
@@ -222,9 +219,10 @@ public final class Scheduler<Event> {
     @inlinable @inline(__always) func insert(time: Int64, priority: Int16, period: Int64, _ event: Event) -> EventHandle {
         let s = allocateSlot()
         (payloads + s).initialize(to: event)
-        periods[s] = period
-        let generation = generations[s]
-        orders[s] = nextOrder(priority: priority)
+        if period > 0 { periods[s] = period }
+        let generation = slots[s].generation
+        slots[s].state = period > 0 ? SlotRecord.periodic : SlotRecord.oneShot
+        slots[s].order = nextOrder(priority: priority)
         queue.push(Entry(time: time, slot: UInt32(truncatingIfNeeded: s), generation: generation))
         _statistics.eventsScheduled += 1
         let pending = queue.count - staleCount
@@ -242,11 +240,11 @@ public final class Scheduler<Event> {
     /// Re-arms a periodic entry with its original priority and a fresh insertion number.
     @inlinable func rearm(_ old: Entry, at time: Int64) {
         let s = Int(old.slot)
-        let priorityBits = orders[s] & ~(Self.sequenceLimit - 1)
+        let priorityBits = slots[s].order & ~(Self.sequenceLimit - 1)
         let seq = sequence
         precondition(seq < Self.sequenceLimit, "scheduler insertion counter exhausted (2^48 events)")
         sequence = seq &+ 1
-        orders[s] = priorityBits | seq
+        slots[s].order = priorityBits | seq
         queue.push(Entry(time: time, slot: old.slot, generation: old.generation))
     }
 
@@ -258,14 +256,14 @@ public final class Scheduler<Event> {
         if slotsUsed == slotCapacity { growSlots() }
         let s = slotsUsed
         slotsUsed += 1
-        generations[s] = 0
+        slots[s] = SlotRecord(order: 0, generation: 0, state: SlotRecord.free)
         return s
     }
 
     /// Returns a slot whose payload has already been moved out.
     @inlinable @inline(__always) func freeSlot(_ s: Int) {
-        periods[s] = -1
-        generations[s] &+= 1
+        slots[s].state = SlotRecord.free
+        slots[s].generation &+= 1
         freeSlots[freeCount] = UInt32(truncatingIfNeeded: s)
         freeCount += 1
     }
@@ -280,15 +278,14 @@ public final class Scheduler<Event> {
         let newCapacity = slotCapacity * 2
         precondition(newCapacity <= Int(UInt32.max), "too many pending events")
         let p = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)
-        for s in 0 ..< slotsUsed where periods[s] >= 0 {
+        for s in 0 ..< slotsUsed where slots[s].state != SlotRecord.free {
             (p + s).moveInitialize(from: payloads + s, count: 1)
         }
         payloads.deallocate()
         payloads = p
-        generations = Self.grow(generations, count: slotsUsed, to: newCapacity)
+        slots = Self.grow(slots, count: slotsUsed, to: newCapacity)
         periods = Self.grow(periods, count: slotsUsed, to: newCapacity)
-        orders = Self.grow(orders, count: slotsUsed, to: newCapacity)
-        queue.orderTable = orders
+        queue.slotTable = slots
         freeSlots = Self.grow(freeSlots, count: freeCount, to: newCapacity)
         slotCapacity = newCapacity
     }
@@ -302,8 +299,8 @@ public final class Scheduler<Event> {
 
     /// Drops every stale entry from the queue, O(n).
     @usableFromInline func compact() {
-        let g = generations
-        queue.removeAll { g[Int($0.slot)] != $0.generation }
+        let table = slots
+        queue.removeAll { table[Int($0.slot)].generation != $0.generation }
         staleCount = 0
     }
 
@@ -313,7 +310,7 @@ public final class Scheduler<Event> {
         queue.checkInvariants()
         var stale = 0
         queue.forEach { e in
-            if generations[Int(e.slot)] != e.generation { stale += 1 }
+            if slots[Int(e.slot)].generation != e.generation { stale += 1 }
         }
         precondition(stale == staleCount, "stale count \(staleCount) but \(stale) stale entries")
         #endif
