@@ -123,6 +123,27 @@ struct SchedulerTests {
         #expect(a.statistics.eventsExecuted == 3)
     }
 
+    @Test("a series that cancels itself, then schedules and cancels again in the same handler, keeps counts right")
+    func selfCancelThenReuse() {
+        let s = Scheduler<Action>()
+        var series = EventHandle.invalid
+        var fired: [String] = []
+        series = s.schedulePeriodic(every: .seconds(1), startingAt: .seconds(1)) { s in
+            fired.append("tick")
+            #expect(s.cancel(series))
+            let reused = s.schedule(after: .seconds(1)) { _ in fired.append("never") }  // may take the freed slot
+            #expect(s.cancel(reused))
+            s.schedule(after: .seconds(2)) { _ in fired.append("later") }
+        }
+        s.run(until: .seconds(1))
+        #expect(s.pendingCount == 1)
+        s._checkInvariants()
+        s.run()
+        #expect(fired == ["tick", "later"])
+        #expect(s.pendingCount == 0)
+        s._checkInvariants()
+    }
+
     @Test("periodic events keep their priority among equal-time events")
     func periodicPriority() {
         let s = Scheduler<String>()

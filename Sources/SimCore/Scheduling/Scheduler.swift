@@ -56,7 +56,6 @@ public final class Scheduler<Event> {
     @exclusivity(unchecked) @usableFromInline var payloads: UnsafeMutablePointer<Event>
     /// Generation, state and tie-break key of each slot, together so a cold slot costs one cache miss.
     @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutablePointer<SlotRecord>
-    /// Period in ns for periodic series, 0 for one-shot events, -1 for a free slot.
     /// Period in ns of periodic series (read only for slots in the periodic state).
     @exclusivity(unchecked) @usableFromInline var periods: UnsafeMutablePointer<Int64>
     @exclusivity(unchecked) @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
@@ -79,6 +78,7 @@ public final class Scheduler<Event> {
         payloads = .allocate(capacity: c)
         slots = .allocate(capacity: c)
         periods = .allocate(capacity: c)
+        periods.initialize(repeating: 0, count: c)
         queue = EventQueue(slotTable: slots)
         freeSlots = .allocate(capacity: c)
     }
@@ -150,8 +150,12 @@ public final class Scheduler<Event> {
         guard s < slotsUsed, slots[s].generation == handle.generation, slots[s].state != SlotRecord.free else { return false }
         releaseSlot(s)
         _statistics.eventsCancelled += 1
-        if handle.slot != firingSlot {
-            // Its heap entry stays until it surfaces or the heap is compacted.
+        if handle.slot == firingSlot {
+            // A periodic series cancelled from its own handler: not in the queue right now. The
+            // slot may be reused by the next schedule, so stop treating it as the firing one.
+            firingSlot = .max
+        } else {
+            // Its queue entry stays until it surfaces or the queue is compacted.
             staleCount += 1
             if staleCount > 1024 && staleCount > queue.count / 2 { compact() }
         }
@@ -284,7 +288,8 @@ public final class Scheduler<Event> {
         payloads.deallocate()
         payloads = p
         slots = Self.grow(slots, count: slotsUsed, to: newCapacity)
-        periods = Self.grow(periods, count: slotsUsed, to: newCapacity)
+        periods = Self.grow(periods, count: slotCapacity, to: newCapacity)
+        (periods + slotCapacity).initialize(repeating: 0, count: newCapacity - slotCapacity)
         queue.slotTable = slots
         freeSlots = Self.grow(freeSlots, count: freeCount, to: newCapacity)
         slotCapacity = newCapacity
