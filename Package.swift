@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "sagin", targets: ["sagin"]),
         .library(name: "SimCore", targets: ["SimCore"]),
+        .library(name: "Orbits", targets: ["Orbits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,11 +23,14 @@ let package = Package(
             providers: [.apt(["libgsl-dev", "libopenblas-dev"]), .brew(["gsl", "openblas"])]
         ),
         .target(name: "SimCore", dependencies: ["CGSL"]),
+        // TLEs, SGP4/SDP4, Kepler/J2, Walker constellations, frames, look angles, passes.
+        .target(name: "Orbits", dependencies: ["SimCore"]),
         // The command-line tool's commands, as a library so they can be tested.
         .target(
             name: "SaginCLI",
             dependencies: [
                 "SimCore",
+                "Orbits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +38,7 @@ let package = Package(
         .executableTarget(name: "sagin", dependencies: ["SaginCLI", "SimCore"]),
         .testTarget(name: "CGSLTests", dependencies: ["CGSL", "SimCore"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "SimCore"]),
         .testTarget(name: "SaginCLITests", dependencies: ["SaginCLI", "SimCore", "sagin"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,7 +14,7 @@ public struct SaginCommand: ParsableCommand {
             scheduler demonstration, the benchmarks and an environment check.
             """,
             version: "sagin \(version) (OpenBLAS core \(BLAS.coreName), GSL \(GSLInfo.version))",
-            subcommands: [DemoCommand.self, BenchCommand.self, DoctorCommand.self]
+            subcommands: [DemoCommand.self, PassesCommand.self, BenchCommand.self, DoctorCommand.self]
         )
     }
 

@@ -1,0 +1,95 @@
+import SimCore
+
+/// The published parameters of one constellation shell, as a Walker pattern.
+///
+/// Presets are taken from `../shared/reference/orbital/constellations.md`, section 2 (StarPerf's
+/// `config/XML_constellation/*.xml`, SpaceNetLab/StarPerf_Simulator commit 004ac9e): altitude,
+/// inclination, planes × satellites per plane and the `phase_shift` value as F. StarPerf itself
+/// reads `phase_shift` but does not apply it, and uses its own Earth radius; these presets apply F
+/// with the standard Walker phasing and WGS-72 Re, so they reproduce the shell geometry, not
+/// StarPerf's exact satellite positions.
+///
+/// ```swift
+/// let starlink = try WalkerShell.starlinkShell1.constellation(epoch: UTCInstant(year: 2025, month: 1, day: 1))
+/// print(starlink.count)                       // 1584
+/// for shell in WalkerShell.published { print(shell.name, shell.planes * shell.perPlane) }
+/// ```
+public struct WalkerShell: Sendable, Hashable {
+    /// Short name, e.g. "starlink-1".
+    public let name: String
+    /// Node spread pattern.
+    public let pattern: WalkerConstellation.Pattern
+    /// Altitude, km.
+    public let altitudeKm: Double
+    /// Inclination, degrees.
+    public let inclinationDeg: Double
+    /// Planes P.
+    public let planes: Int
+    /// Satellites per plane S.
+    public let perPlane: Int
+    /// Phasing F.
+    public let phasing: Int
+
+    /// A shell description (validated when turned into a ``WalkerConstellation``).
+    public init(name: String, pattern: WalkerConstellation.Pattern, altitudeKm: Double, inclinationDeg: Double,
+                planes: Int, perPlane: Int, phasing: Int) {
+        self.name = name
+        self.pattern = pattern
+        self.altitudeKm = altitudeKm
+        self.inclinationDeg = inclinationDeg
+        self.planes = planes
+        self.perPlane = perPlane
+        self.phasing = phasing
+    }
+
+    /// Total satellites P·S.
+    public var count: Int { planes * perPlane }
+
+    /// The shell as a constellation at `epoch`.
+    ///
+    /// ```swift
+    /// let kuiper = try WalkerShell.kuiperShell1.constellation(epoch: epoch, firstCatalogNumber: 200_001)
+    /// ```
+    public func constellation(epoch: UTCInstant, firstCatalogNumber: Int = 1,
+                              gravity: EarthGravityConstants = .wgs72) throws(WalkerError) -> WalkerConstellation {
+        try WalkerConstellation(pattern: pattern, planes: planes, perPlane: perPlane, phasing: phasing,
+                                altitudeKm: altitudeKm, inclinationDeg: inclinationDeg, epoch: epoch,
+                                firstCatalogNumber: firstCatalogNumber, gravity: gravity)
+    }
+
+    /// Starlink shell 1: 550 km, 53°, 72 × 22, F = 1 (constellations.md §2, StarPerf Starlink.xml).
+    public static let starlinkShell1 = WalkerShell(name: "starlink-1", pattern: .delta, altitudeKm: 550, inclinationDeg: 53,
+                                                   planes: 72, perPlane: 22, phasing: 1)
+    /// Kuiper shell 1: 630 km, 51.9°, 34 × 34, F = 0 (constellations.md §2, StarPerf Kuiper.xml).
+    public static let kuiperShell1 = WalkerShell(name: "kuiper-1", pattern: .delta, altitudeKm: 630, inclinationDeg: 51.9,
+                                                 planes: 34, perPlane: 34, phasing: 0)
+    /// OneWeb shell 1: 1200 km, 87.9°, 12 × 49, F = 0, a polar star pattern with nodes over 180°
+    /// (constellations.md §2, StarPerf OneWeb.xml; StarPerf spreads nodes over 180° for 80° < i < 100°).
+    public static let onewebShell1 = WalkerShell(name: "oneweb-1", pattern: .star, altitudeKm: 1200, inclinationDeg: 87.9,
+                                                 planes: 12, perPlane: 49, phasing: 0)
+    /// Telesat shell 1: 1015 km, 98.98°, 27 × 13, F = 0 (constellations.md §2, StarPerf Telesat.xml).
+    /// Nodes over 360° as in Hypatia's Telesat-1015 (constellations.md §1); StarPerf's generator
+    /// would use 180° at this inclination — build with `raanSpreadDeg: 180` to match it.
+    public static let telesatShell1 = WalkerShell(name: "telesat-1", pattern: .delta, altitudeKm: 1015, inclinationDeg: 98.98,
+                                                  planes: 27, perPlane: 13, phasing: 0)
+
+    /// All presets, in the order above.
+    public static let published: [WalkerShell] = [starlinkShell1, kuiperShell1, onewebShell1, telesatShell1]
+
+    /// The preset with `name` ("starlink-1", "kuiper-1", "oneweb-1", "telesat-1"), or `nil`.
+    public static func published(named name: String) -> WalkerShell? {
+        published.first { $0.name == name.lowercased() }
+    }
+}
+
+extension WalkerConstellation {
+    /// A published shell (see ``WalkerShell``) as a constellation.
+    ///
+    /// ```swift
+    /// let oneweb = try WalkerConstellation.published(.onewebShell1, epoch: epoch)
+    /// ```
+    public static func published(_ shell: WalkerShell, epoch: UTCInstant, firstCatalogNumber: Int = 1,
+                                 gravity: EarthGravityConstants = .wgs72) throws(WalkerError) -> WalkerConstellation {
+        try shell.constellation(epoch: epoch, firstCatalogNumber: firstCatalogNumber, gravity: gravity)
+    }
+}
