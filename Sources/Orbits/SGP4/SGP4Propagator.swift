@@ -80,7 +80,9 @@ public struct SGP4Propagator: Propagator {
     let x1mth2: Double, x7thm1: Double, mdot: Double, nodedot: Double
     let xlcof: Double, xmcof: Double, nodecf: Double
     /// Lunar-solar and resonance terms; `nil` for near-earth orbits.
-    let deepSpace: DeepSpace?
+    /// Deep-space (SDP4) terms, behind an immutable reference so near-earth propagators stay small
+    /// (~200 bytes instead of ~840): batches of thousands of satellites then fit the caches.
+    let deepSpace: DeepSpaceTerms?
 
     static let twoPi = 2.0 * Double.pi
     static let x2o3 = 2.0 / 3.0
@@ -277,7 +279,7 @@ public struct SGP4Propagator: Propagator {
         self.xlcof = xlcof
         self.xmcof = xmcof
         self.nodecf = nodecf
-        self.deepSpace = deepSpace
+        self.deepSpace = deepSpace.map(DeepSpaceTerms.init)
         self.isDeepSpace = deepSpace != nil
 
         // sgp4init finishes with a propagation to the epoch; an element set that fails there is unusable.
@@ -347,7 +349,7 @@ public struct SGP4Propagator: Propagator {
         var am: Double
         // Optional chaining borrows the stored deep-space terms; `if let` would copy ~0.6 kB per call.
         if isDeepSpace {
-            deepSpace?.secular(t: t, no: no, argpo: argpo, argpdot: argpdot,
+            deepSpace?.value.secular(t: t, no: no, argpo: argpo, argpdot: argpdot,
                                em: &em, argpm: &argpm, inclm: &inclm, mm: &mm, nodem: &nodem, nm: &nm)
             if nm <= 0 { throw .negativeMeanMotion(meanMotionRadPerMin: nm, minutesSinceEpoch: t) }
             am = pow(xke / nm, Self.x2o3) * tempa * tempa
@@ -373,7 +375,7 @@ public struct SGP4Propagator: Propagator {
         var aycof = self.aycof, xlcof = self.xlcof
         var con41 = self.con41, x1mth2 = self.x1mth2, x7thm1 = self.x7thm1
         if isDeepSpace {
-            deepSpace?.periodics(t: t, mode: mode, ep: &ep, inclp: &xincp, nodep: &nodep, argpp: &argpp, mp: &mp)
+            deepSpace?.value.periodics(t: t, mode: mode, ep: &ep, inclp: &xincp, nodep: &nodep, argpp: &argpp, mp: &mp)
             if xincp < 0.0 {
                 xincp = -xincp
                 nodep = nodep + Double.pi
@@ -487,4 +489,10 @@ public struct SGP4Propagator: Propagator {
                             (mvt * uy + rvdot * vy) * vkmpersec,
                             (mvt * uz + rvdot * vz) * vkmpersec))
     }
+}
+
+/// Immutable holder of a satellite's deep-space terms (shared by copies of the propagator).
+final class DeepSpaceTerms: Sendable {
+    let value: SGP4Propagator.DeepSpace
+    init(_ value: SGP4Propagator.DeepSpace) { self.value = value }
 }
