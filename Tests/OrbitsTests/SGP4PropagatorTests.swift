@@ -83,7 +83,7 @@ extension SGP4PropagatorTests {
         for tle in [molniya, lowInclination] {
             let improved = try SGP4Propagator(tle: tle)
             let afspc = try SGP4Propagator(tle: tle, mode: .afspc)
-            let gA = try #require(afspc.deepSpace?.gsto), gI = try #require(improved.deepSpace?.gsto)
+            let gA = try #require(afspc.deepSpace?.value.gsto), gI = try #require(improved.deepSpace?.value.gsto)
             #expect(gA >= 0 && gA < 2 * .pi && abs(gA - gI) < 1e-9)
             for minutes in stride(from: -1440.0, through: 2880.0, by: 360.0) {
                 let a = try afspc.state(minutesSinceEpoch: minutes).position
