@@ -110,7 +110,7 @@ struct PassRow {
     }
 
     static func table(_ rows: [PassRow], site: Geodetic, mask: Double) -> String {
-        var out = "\(rows.count) passes over \(site) above \(mask)°\n"
+        var out = "\(rows.count) pass\(rows.count == 1 ? "" : "es") over \(site) above \(mask)°\n"
         out += "satellite".padding(toLength: 24, withPad: " ", startingAt: 0)
             + " rise (UTC)                 az    culmination (UTC)          max el   set (UTC)                  az    dur (s)\n"
         for r in rows {

@@ -11,10 +11,11 @@ public struct SaginCommand: ParsableCommand {
             abstract: "Discrete-event simulator for space-air-ground integrated networks.",
             discussion: """
             Topology scenarios (`sagin run`) arrive with the scenario issue; today the tool offers the
-            scheduler demonstration, the benchmarks and an environment check.
+            scheduler demonstration, satellite pass prediction, Walker constellations as TLEs, the
+            benchmarks and an environment check.
             """,
             version: "sagin \(version) (OpenBLAS core \(BLAS.coreName), GSL \(GSLInfo.version))",
-            subcommands: [DemoCommand.self, PassesCommand.self, BenchCommand.self, DoctorCommand.self]
+            subcommands: [DemoCommand.self, PassesCommand.self, WalkerCommand.self, BenchCommand.self, DoctorCommand.self]
         )
     }
 
