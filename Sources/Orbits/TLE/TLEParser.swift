@@ -161,7 +161,7 @@ public enum TLEParser {
             throw b.error("catalog number", 3 ... 7, "line 2 has \(catalog2) but line 1 has \(catalog)")
         }
         let classification = Character(UnicodeScalar(a.byte(8)))
-        let designator = a.text(10 ... 17).trimmingCharacters(in: .whitespaces)
+        let designator = a.trimmed(10 ... 17)
         let yy = try a.integer("epoch year", 19 ... 20)
         let day = try a.decimal("epoch day", 21 ... 32)
         let year = yy < 57 ? 2000 + yy : 1900 + yy
@@ -211,6 +211,14 @@ public enum TLEParser {
 
         func text(_ columns: ClosedRange<Int>) -> String { String(decoding: slice(columns), as: UTF8.self) }
 
+        /// The field's text without leading and trailing blanks (byte-level; no Foundation).
+        func trimmed(_ columns: ClosedRange<Int>) -> String {
+            var part = slice(columns)
+            while let f = part.first, f == UInt8(ascii: " ") { part = part.dropFirst() }
+            while let l = part.last, l == UInt8(ascii: " ") { part = part.dropLast() }
+            return String(decoding: part, as: UTF8.self)
+        }
+
         func isBlank(_ columns: ClosedRange<Int>) -> Bool { slice(columns).allSatisfy { $0 == UInt8(ascii: " ") } }
 
         func requireLength() throws(TLEParseError) {
@@ -231,20 +239,20 @@ public enum TLEParser {
         }
 
         func catalogNumber() throws(TLEParseError) -> Int {
-            guard let n = TLEWriter.decodeAlpha5(Substring(text(3 ... 7).trimmingCharacters(in: .whitespaces))) else {
+            guard let n = TLEWriter.decodeAlpha5(Substring(trimmed(3 ... 7))) else {
                 throw error("catalog number", 3 ... 7, "expected up to 5 digits or an Alpha-5 number (e.g. A0001), found '\(text(3 ... 7))'")
             }
             return n
         }
 
         func integer(_ field: String, _ columns: ClosedRange<Int>) throws(TLEParseError) -> Int {
-            let t = text(columns).trimmingCharacters(in: .whitespaces)
+            let t = trimmed(columns)
             guard let v = Int(t) else { throw error(field, columns, "expected an integer, found '\(text(columns))'") }
             return v
         }
 
         func decimal(_ field: String, _ columns: ClosedRange<Int>) throws(TLEParseError) -> Double {
-            var t = text(columns).trimmingCharacters(in: .whitespaces)
+            var t = trimmed(columns)
             // "-.00002182" and " .00002182": Double() wants a digit before the point.
             if t.hasPrefix("-.") { t = "-0" + t.dropFirst() } else if t.hasPrefix("+.") { t = "0" + t.dropFirst() } else if t.hasPrefix(".") { t = "0" + t }
             guard !t.isEmpty, t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }), let v = Double(t), v.isFinite else {
@@ -265,7 +273,7 @@ public enum TLEParser {
         /// "±NNNNN±E" means ±0.NNNNN × 10^±E; blanks mean zero.
         func impliedExponent(_ field: String, _ columns: ClosedRange<Int>) throws(TLEParseError) -> Double {
             let raw = text(columns)
-            let t = raw.trimmingCharacters(in: .whitespaces)
+            let t = trimmed(columns)
             if t.isEmpty { return 0 }
             var chars = Array(t)
             var sign = 1.0
