@@ -34,8 +34,15 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
+STARLINK_TLE ?= ../shared/reference/tle/starlink-2024-05.tle
+
 bench: build
 	.build/release/sagin bench scheduler --pending 1000,100000 --events 1000000 --repeat 5
+	@if [ -f "$(STARLINK_TLE)" ]; then \
+	  .build/release/sagin bench sgp4 --tle "$(STARLINK_TLE)" --steps 400 --repeat 5; \
+	else \
+	  echo "skipped sgp4 benchmark: $(STARLINK_TLE) not found (set STARLINK_TLE=FILE)"; \
+	fi
 
 doctor: build
 	.build/release/sagin doctor --sgemm
