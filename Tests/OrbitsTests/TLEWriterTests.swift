@@ -5,13 +5,7 @@ import SimCore
 
 /// Lines of a file in `<package>/../shared/reference/tle/`, or `nil` with a printed reason.
 fileprivate func tleWriterTestReferenceLines(_ file: String) -> [String]? {
-    // #filePath = <package>/Tests/OrbitsTests/TLEWriterTests.swift.
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = package.deletingLastPathComponent().appendingPathComponent("shared/reference/tle/\(file)").path
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        print("skipped: reference TLE file \(path) is absent (../shared not checked out next to the package)")
-        return nil
-    }
+    guard let dir = sharedReference("tle"), let text = try? String(contentsOfFile: "\(dir)/\(file)", encoding: .utf8) else { return nil }
     return text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
 }
 
@@ -169,7 +163,7 @@ struct TLEWriterTests {
 
     @Test("every line is 69 columns with a valid checksum, including extreme and clamped values")
     func widths() {
-        var rng = SplitMix64Seeded(seed: 20_250_123)
+        var rng = RandomStreams(seed: 20_250_123).stream("test/tle-writer-widths")
         for _ in 0 ..< 2_000 {
             let tle = TLE(catalogNumber: Int.random(in: -5 ... 400_000, using: &rng), classification: "U",
                           internationalDesignator: "98067A", epochYear: Int.random(in: 1957 ... 2056, using: &rng),
@@ -202,18 +196,5 @@ struct TLEWriterTests {
         bad = good
         bad.catalogNumber = 340_000
         #expect(throws: TLEWriteError.self) { try TLEWriter.validate(bad) }
-    }
-}
-
-/// SplitMix64, so the random-field test repeats from its seed.
-fileprivate struct SplitMix64Seeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

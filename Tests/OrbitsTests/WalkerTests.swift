@@ -3,17 +3,6 @@ import Testing
 @testable import Orbits
 import SimCore
 
-/// The shared reference folder (`<package>/../shared`), or `nil` with a printed reason.
-fileprivate func walkerTestReferencePath(_ relative: String) -> String? {
-    // #filePath = <package>/Tests/OrbitsTests/WalkerTests.swift.
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = package.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative).path
-    guard FileManager.default.fileExists(atPath: path) else {
-        print("skipped: reference file \(path) is absent (../shared not checked out next to the package)")
-        return nil
-    }
-    return path
-}
 
 @Suite("Walker constellations")
 struct WalkerTests {
@@ -179,7 +168,8 @@ struct WalkerTests {
         #expect(WalkerShell.published(named: "Kuiper-1") == .kuiperShell1)
 
         // Cross-check against the document itself when it is present.
-        guard let path = walkerTestReferencePath("reference/orbital/constellations.md") else { return }
+        guard let dir = sharedReference("orbital") else { return }
+        let path = "\(dir)/constellations.md"
         let doc = try String(contentsOfFile: path, encoding: .utf8)
         let section = doc.components(separatedBy: "## 2.").dropFirst().first?.components(separatedBy: "## 3.").first ?? ""
         // | Starlink | 1 | 550 | 53.0 | 72 x 22 | 1584 | 5731 | 5739 | 1 |
