@@ -126,7 +126,8 @@ struct SGP4Bench: ParsableCommand {
         let start = propagators.map(\.epoch).max() ?? .now
         print("SGP4: \(propagators.count) satellites (\(initFailures) failed to initialise), \(steps) steps of \(stepMinutes) min, BLAS core \(BLAS.coreName)")
         for (name, measure) in [("scalar", { SGP4Benchmark.scalar(propagators, steps: steps, stepMinutes: stepMinutes) }),
-                                ("batch ", { SGP4Benchmark.batch(propagators, start: start, steps: steps, stepMinutes: stepMinutes) })] {
+                                ("batch ", { SGP4Benchmark.batch(propagators, start: start, steps: steps, stepMinutes: stepMinutes) }),
+                                ("simd  ", { SGP4Benchmark.simd(propagators, start: start, steps: steps, stepMinutes: stepMinutes) })] {
             var rates: [Double] = []
             var last: SGP4Benchmark.Measurement?
             for _ in 0 ..< repetitions {
