@@ -34,36 +34,30 @@ public enum SGP4Benchmark {
     /// Batch path: ``BatchPropagator`` filling structure-of-arrays buffers in TEME at common times.
     public static func batch(_ propagators: [SGP4Propagator], start: UTCInstant, steps: Int, stepMinutes: Double) -> Measurement {
         let batch = BatchPropagator(propagators)
-        var states = SatelliteStates(count: batch.count)
-        var sum = 0.0
-        var failures = 0
-        let t0 = Clock.seconds()
-        for k in 0 ..< steps {
-            batch.propagate(to: start + SimTime(seconds: Double(k) * stepMinutes * 60), frame: .teme, into: &states)
-            for i in 0 ..< states.count {
-                if states.status[i] == 0 { sum += states.x[i] } else { failures += 1 }
-            }
-        }
-        let wall = Clock.seconds() - t0
-        return Measurement(satellites: propagators.count, steps: steps, propagations: steps * propagators.count,
-                           failures: failures, wallSeconds: wall, checksum: sum)
+        return timeSteps(count: batch.count, start: start, steps: steps, stepMinutes: stepMinutes) { batch.propagate(to: $0, frame: .teme, into: &$1) }
     }
 
     /// Vectorised path: ``SGP4BatchPropagator`` (SIMD lanes for near-earth orbits) into the same buffers.
     public static func simd(_ propagators: [SGP4Propagator], start: UTCInstant, steps: Int, stepMinutes: Double) -> Measurement {
         let batch = SGP4BatchPropagator(propagators)
-        var states = SatelliteStates(count: batch.count)
+        return timeSteps(count: batch.count, start: start, steps: steps, stepMinutes: stepMinutes) { batch.propagate(to: $0, frame: .teme, into: &$1) }
+    }
+
+    /// Times `propagate` over the steps, summing x coordinates and counting failures.
+    static func timeSteps(count: Int, start: UTCInstant, steps: Int, stepMinutes: Double,
+                          _ propagate: (UTCInstant, inout SatelliteStates) -> Void) -> Measurement {
+        var states = SatelliteStates(count: count)
         var sum = 0.0
         var failures = 0
         let t0 = Clock.seconds()
         for k in 0 ..< steps {
-            batch.propagate(to: start + SimTime(seconds: Double(k) * stepMinutes * 60), frame: .teme, into: &states)
+            propagate(start + SimTime(seconds: Double(k) * stepMinutes * 60), &states)
             for i in 0 ..< states.count {
                 if states.status[i] == 0 { sum += states.x[i] } else { failures += 1 }
             }
         }
         let wall = Clock.seconds() - t0
-        return Measurement(satellites: propagators.count, steps: steps, propagations: steps * propagators.count,
+        return Measurement(satellites: count, steps: steps, propagations: steps * count,
                            failures: failures, wallSeconds: wall, checksum: sum)
     }
 }
