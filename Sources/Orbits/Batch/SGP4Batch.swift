@@ -116,25 +116,9 @@ public struct SGP4BatchPropagator: Sendable {
         coefficients.withUnsafeBufferPointer { cf in
         laneEpochs.withUnsafeBufferPointer { le in
         laneIndex.withUnsafeBufferPointer { li in
-            states.x.withUnsafeMutableBufferPointer { x in
-            states.y.withUnsafeMutableBufferPointer { y in
-            states.z.withUnsafeMutableBufferPointer { z in
-            states.vx.withUnsafeMutableBufferPointer { vx in
-            states.vy.withUnsafeMutableBufferPointer { vy in
-            states.vz.withUnsafeMutableBufferPointer { vz in
-            states.status.withUnsafeMutableBufferPointer { status in
+            states.withBuffers { out in
                 func scalar(_ i: Int, _ minutes: Double) {
-                    do {
-                        var s = try ps[i].state(minutesSinceEpoch: minutes)
-                        if rotate { s = EarthRotation.temeToECEF(s, gmst: theta) }
-                        x[i] = s.position.x; y[i] = s.position.y; z[i] = s.position.z
-                        vx[i] = s.velocity.x; vy[i] = s.velocity.y; vz[i] = s.velocity.z
-                        status[i] = 0
-                    } catch {
-                        status[i] = Int32(error.code)
-                        x[i] = .nan; y[i] = .nan; z[i] = .nan
-                        vx[i] = .nan; vy[i] = .nan; vz[i] = .nan
-                    }
+                    out.propagate(ps[i], index: i, minutes: minutes, gmst: rotate ? theta : nil)
                 }
                 for b in 0 ..< blocks {
                     var tv = V()
@@ -156,15 +140,15 @@ public struct SGP4BatchPropagator: Sendable {
                         let i = li[b * lanes + l]
                         if i < 0 { continue }
                         if anyBad && r.bad[l] { scalar(i, tv[l]); continue }
-                        x[i] = px[l]; y[i] = py[l]; z[i] = pz[l]
-                        vx[i] = qx[l]; vy[i] = qy[l]; vz[i] = qz[l]
-                        status[i] = 0
+                        out.x[i] = px[l]; out.y[i] = py[l]; out.z[i] = pz[l]
+                        out.vx[i] = qx[l]; out.vy[i] = qy[l]; out.vz[i] = qz[l]
+                        out.status[i] = 0
                     }
                 }
                 for i in scalarIndices {
                     scalar(i, Double(t &- epochs[i]) / 60e9)
                 }
-            }}}}}}}
+            }
         }}}}
     }
 
