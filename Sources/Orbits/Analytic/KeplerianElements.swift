@@ -42,13 +42,8 @@ public struct KeplerianElements: Sendable, Hashable {
         guard semiMajorAxisKm > 0 else { throw .nonPositiveSemiMajorAxis(semiMajorAxisKm) }
         guard eccentricity >= 0, eccentricity < 1 else { throw .eccentricityOutOfRange(eccentricity) }
         guard inclinationDeg >= 0, inclinationDeg <= 180 else { throw .inclinationOutOfRange(inclinationDeg) }
-        self.semiMajorAxisKm = semiMajorAxisKm
-        self.eccentricity = eccentricity
-        self.inclinationDeg = inclinationDeg
-        self.raanDeg = raanDeg
-        self.argumentOfPerigeeDeg = argumentOfPerigeeDeg
-        self.meanAnomalyDeg = meanAnomalyDeg
-        self.epoch = epoch
+        self.init(validatedSemiMajorAxisKm: semiMajorAxisKm, eccentricity: eccentricity, inclinationDeg: inclinationDeg,
+                  raanDeg: raanDeg, argumentOfPerigeeDeg: argumentOfPerigeeDeg, meanAnomalyDeg: meanAnomalyDeg, epoch: epoch)
     }
 
     /// Elements whose ranges the caller has already checked (no validation).

@@ -12,6 +12,9 @@ struct BenchCommand: ParsableCommand {
     )
 }
 
+/// The median of benchmark repetitions (the upper middle value for an even count).
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
 /// `sagin bench scheduler`: the hold model.
 struct SchedulerBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,7 +72,7 @@ struct SchedulerBench: ParsableCommand {
                 rows.append("\(size),\(r),\(m.events),\(m.wallSeconds),\(m.eventsPerSecond)")
                 print("  pending \(size)  run \(r): \(String(format1: m.eventsPerSecond / 1e6)) M events/s")
             }
-            let median = rates.sorted()[rates.count / 2]
+            let median = median(rates)
             print("pending \(size): median \(String(format1: median / 1e6)) M events/s over \(repetitions) runs")
         }
         if let csv {
@@ -137,7 +140,7 @@ struct SGP4Bench: ParsableCommand {
                 rates.append(m.perSecond)
                 last = m
             }
-            let median = rates.sorted()[rates.count / 2]
+            let median = median(rates)
             let failures = last?.failures ?? 0
             print("\(name): median \(String(format1: median / 1e6)) M propagations/s over \(repetitions) runs (\(failures) failed propagations per run)")
         }

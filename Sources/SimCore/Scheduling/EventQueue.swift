@@ -181,13 +181,6 @@
         last = time
     }
 
-    /// The smallest pending time (cancelled entries included), or `nil` if empty. O(1).
-    @inlinable var minTime: Int64? {
-        if currentCount > 0 { return last }
-        let b = lowestOccupied
-        return b == 0 ? nil : buckets[b].minTime
-    }
-
     /// Removes and returns the first entry in (time, order) if its time is ≤ `limit`; otherwise
     /// (or when empty) returns `nil` and leaves the queue as it was.
     @inlinable mutating func popMin(notAfter limit: Int64) -> QueueEntry? {
@@ -210,12 +203,6 @@
         }
         count &-= 1
         return popCurrent()
-    }
-
-    /// Removes and returns the first entry in (time, order). The queue must not be empty.
-    @usableFromInline mutating func popMin() -> QueueEntry {
-        guard let e = popMin(notAfter: .max) else { preconditionFailure("popMin on an empty event queue") }
-        return e
     }
 
     /// Empties bucket `b` (the lowest non-empty one) into lower ones, advancing `last` to its minimum.
