@@ -9,9 +9,14 @@ let package = Package(
         .executable(name: "sagin", targets: ["sagin"]),
         .library(name: "SimCore", targets: ["SimCore"]),
         .library(name: "Orbits", targets: ["Orbits"]),
+        .library(name: "Mobility", targets: ["Mobility"]),
+        .library(name: "Links", targets: ["Links"]),
+        .library(name: "Channels", targets: ["Channels"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // GSL (RNG, distributions, special functions, roots, interpolation) and OpenBLAS's cblas
@@ -25,12 +30,25 @@ let package = Package(
         .target(name: "SimCore", dependencies: ["CGSL"]),
         // TLEs, SGP4/SDP4, Kepler/J2, Walker constellations, frames, look angles, passes.
         .target(name: "Orbits", dependencies: ["SimCore"]),
+        // UAV, HAP and ground-user motion behind one MotionModel protocol (positions in ECEF).
+        .target(name: "Mobility", dependencies: ["SimCore", "Orbits"]),
+        // Antenna patterns, link budgets, noise, Shannon and DVB-S2X capacity, link geometry.
+        .target(name: "Links", dependencies: ["SimCore", "Orbits"]),
+        // ChannelProvider protocol and providers (empirical: TR 38.811, Al-Hourani A2G).
+        .target(name: "Channels", dependencies: ["SimCore", "Links"]),
+        // Topology files, validation, building a simulation, the run, recorders and run folders.
+        .target(
+            name: "Scenario",
+            dependencies: ["SimCore", "Orbits", "Mobility", "Links", "Channels",
+                           .product(name: "Yams", package: "Yams")]
+        ),
         // The command-line tool's commands, as a library so they can be tested.
         .target(
             name: "SaginCLI",
             dependencies: [
                 "SimCore",
                 "Orbits",
+                "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +57,10 @@ let package = Package(
         .testTarget(name: "CGSLTests", dependencies: ["CGSL", "SimCore"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "SimCore"]),
+        .testTarget(name: "MobilityTests", dependencies: ["Mobility", "Orbits", "SimCore"]),
+        .testTarget(name: "LinksTests", dependencies: ["Links", "Orbits", "SimCore"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Links", "SimCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Mobility", "Links", "Channels", "Orbits", "SimCore"]),
         .testTarget(name: "SaginCLITests", dependencies: ["SaginCLI", "SimCore", "sagin"]),
     ],
     swiftLanguageModes: [.v6]

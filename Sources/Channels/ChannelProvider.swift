@@ -1,0 +1,49 @@
+import Links
+import SimCore
+
+/// A channel state: path loss and its parts, LOS probability and (when sampled) the LOS/NLOS state.
+///
+/// All losses are in dB and positive. `totalPathLossDb` is what a link budget subtracts from EIRP
+/// plus receive gain; `extraLossDb` is everything beyond free space.
+public struct ChannelState: Sendable, Hashable {
+    /// Free-space path loss (TR 38.811 eq. 6.6-2), dB.
+    public var freeSpaceLossDb: Double
+    /// Gaseous absorption (TR 38.811 §6.6.4), dB.
+    public var atmosphericLossDb: Double
+    /// Ionospheric or tropospheric scintillation (TR 38.811 §6.6.6), dB.
+    public var scintillationLossDb: Double
+    /// Clutter loss (TR 38.811 Tables 6.6.2-x; NLOS only) or A2G excess loss (Al-Hourani η), dB.
+    public var clutterLossDb: Double
+    /// Shadow fading, dB (0 for an expected-value estimate).
+    public var shadowingDb: Double
+    /// Probability that the link is line of sight.
+    public var losProbability: Double
+    /// The LOS state when one was drawn or known; nil for an expected-value estimate.
+    public var isLOS: Bool?
+
+    public init(freeSpaceLossDb: Double, atmosphericLossDb: Double = 0, scintillationLossDb: Double = 0,
+                clutterLossDb: Double = 0, shadowingDb: Double = 0, losProbability: Double = 1, isLOS: Bool? = nil) {
+        self.freeSpaceLossDb = freeSpaceLossDb
+        self.atmosphericLossDb = atmosphericLossDb
+        self.scintillationLossDb = scintillationLossDb
+        self.clutterLossDb = clutterLossDb
+        self.shadowingDb = shadowingDb
+        self.losProbability = losProbability
+        self.isLOS = isLOS
+    }
+
+    /// Loss beyond free space, dB.
+    public var extraLossDb: Double { atmosphericLossDb + scintillationLossDb + clutterLossDb + shadowingDb }
+    /// Total path loss, dB.
+    public var totalPathLossDb: Double { freeSpaceLossDb + extraLossDb }
+}
+
+/// What a channel model believes about a link: `estimate(geometry, time) -> ChannelState` (DESIGN.md).
+///
+/// Providers are chosen by name per link type in a topology file (`channel: empirical`).
+public protocol ChannelProvider: Sendable {
+    /// The name used in topology files and on the command line.
+    var name: String { get }
+    /// The channel state of a link with this geometry at `time`.
+    func estimate(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState
+}
