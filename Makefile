@@ -25,10 +25,12 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# Until topology scenarios land (Topologies/default.yaml), `make run` runs the built-in
-# relay-queue demonstration of the event scheduler.
+# The default scenario: a Walker LEO shell, three UAVs and 40 users over Paris for one hour.
+# Prints a short summary and the run folder (runs/default-<UTC>/).
+TOPOLOGY ?= Topologies/default.yaml
+
 run: build
-	.build/release/sagin demo
+	.build/release/sagin run $(TOPOLOGY)
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -43,6 +45,7 @@ bench: build
 	else \
 	  echo "skipped sgp4 benchmark: $(STARLINK_TLE) not found (set STARLINK_TLE=FILE)"; \
 	fi
+	.build/release/sagin bench scenario Topologies/starlink-shell1.yaml
 
 doctor: build
 	.build/release/sagin doctor --sgemm

@@ -5,6 +5,14 @@ import SimCore
 ///
 /// All losses are in dB and positive. `totalPathLossDb` is what a link budget subtracts from EIRP
 /// plus receive gain; `extraLossDb` is everything beyond free space.
+///
+/// ```swift
+/// let state = provider.estimate(geometry, at: now)
+/// let input = LinkBudgetInput(txPowerDbw: 10, txAntenna: satAntenna, rxAntenna: .isotropic,
+///                             frequencyHz: geometry.frequencyHz, bandwidthHz: 20e6,
+///                             systemTemperatureK: 290, freeSpaceLossDb: state.freeSpaceLossDb,
+///                             extraLossDb: state.extraLossDb)
+/// ```
 public struct ChannelState: Sendable, Hashable {
     /// Free-space path loss (TR 38.811 eq. 6.6-2), dB.
     public var freeSpaceLossDb: Double
@@ -41,6 +49,11 @@ public struct ChannelState: Sendable, Hashable {
 /// What a channel model believes about a link: `estimate(geometry, time) -> ChannelState` (DESIGN.md).
 ///
 /// Providers are chosen by name per link type in a topology file (`channel: empirical`).
+///
+/// ```swift
+/// let provider = try ChannelProviders.make(named: "empirical")
+/// let state = provider.estimate(geometry, at: .seconds(60))
+/// ```
 public protocol ChannelProvider: Sendable {
     /// The name used in topology files and on the command line.
     var name: String { get }

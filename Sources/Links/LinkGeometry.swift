@@ -10,6 +10,17 @@ public enum PlatformKind: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// Positions are Earth-fixed (ECEF, km). Elevation and azimuth are those of the upper end seen from the
 /// lower end's local horizon (WGS-84 normal), not ns-3's geocentric approximation.
+///
+/// ```swift
+/// let site = Observer(Geodetic(latitudeDeg: 48.85, longitudeDeg: 2.35))
+/// let look = site.lookAngles(to: satelliteECEF)
+/// let geometry = LinkGeometry(upperECEFKm: satelliteECEF.position, lowerECEFKm: site.ecefKm,
+///                             elevationDeg: look.elevationDeg, azimuthDeg: look.azimuthDeg,
+///                             slantRangeMeters: look.rangeKm * 1000, frequencyHz: 2e9,
+///                             environment: .urban, upperKind: .satellite,
+///                             upperAltitudeMeters: 550e3, lowerAltitudeMeters: 35)
+/// let state = EmpiricalChannelProvider().estimate(geometry, at: now)
+/// ```
 public struct LinkGeometry: Sendable, Hashable {
     /// Upper end (satellite, HAP, UAV), ECEF km.
     public var upperECEFKm: SIMD3<Double>

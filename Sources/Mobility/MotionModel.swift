@@ -7,6 +7,9 @@ import SimCore
 /// position, so visibility root finding can evaluate it at any instant, in any order.
 /// Random models (random walk) draw their whole path from a named RNG stream when built.
 ///
+/// Conforming models: ``FixedPosition``, ``WaypointTrajectory``, ``LoiterCircle``,
+/// ``LawnmowerSweep`` and ``RandomWalk``; all of them answer in O(1) or O(log n) without allocating.
+///
 /// ```swift
 /// let hover = FixedPosition(Geodetic(latitudeDeg: 48.85, longitudeDeg: 2.35, altitudeMeters: 120))
 /// let r = hover.positionECEF(at: .seconds(30))   // km, Earth-fixed

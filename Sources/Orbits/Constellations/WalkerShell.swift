@@ -73,12 +73,53 @@ public struct WalkerShell: Sendable, Hashable {
     public static let telesatShell1 = WalkerShell(name: "telesat-1", pattern: .delta, altitudeKm: 1015, inclinationDeg: 98.98,
                                                   planes: 27, perPlane: 13, phasing: 0)
 
-    /// All presets, in the order above.
+    /// Starlink shell 2: 570 km, 70°, 36 × 20, F = 1 (constellations.md §2, StarPerf Starlink.xml).
+    public static let starlinkShell2 = WalkerShell(name: "starlink-2", pattern: .delta, altitudeKm: 570, inclinationDeg: 70,
+                                                   planes: 36, perPlane: 20, phasing: 1)
+    /// Starlink shell 3: 560 km, 97.6°, 10 × 52, F = 1 (constellations.md §2, StarPerf Starlink.xml).
+    /// Nodes over 180° (star), as StarPerf's generator spreads them for 80° < i < 100°.
+    public static let starlinkShell3 = WalkerShell(name: "starlink-3", pattern: .star, altitudeKm: 560, inclinationDeg: 97.6,
+                                                   planes: 10, perPlane: 52, phasing: 1)
+    /// Starlink shell 4: 540 km, 53.2°, 72 × 22, F = 1 (constellations.md §2, StarPerf Starlink.xml).
+    public static let starlinkShell4 = WalkerShell(name: "starlink-4", pattern: .delta, altitudeKm: 540, inclinationDeg: 53.2,
+                                                   planes: 72, perPlane: 22, phasing: 1)
+    /// Kuiper shell 2: 610 km, 42°, 36 × 36, F = 0 (constellations.md §2, StarPerf Kuiper.xml).
+    public static let kuiperShell2 = WalkerShell(name: "kuiper-2", pattern: .delta, altitudeKm: 610, inclinationDeg: 42,
+                                                 planes: 36, perPlane: 36, phasing: 0)
+    /// Kuiper shell 3: 590 km, 33°, 28 × 28, F = 0 (constellations.md §2, StarPerf Kuiper.xml).
+    public static let kuiperShell3 = WalkerShell(name: "kuiper-3", pattern: .delta, altitudeKm: 590, inclinationDeg: 33,
+                                                 planes: 28, perPlane: 28, phasing: 0)
+    /// Telesat shell 2: 1325 km, 50.88°, 40 × 33, F = 0 (constellations.md §2, StarPerf Telesat.xml).
+    public static let telesatShell2 = WalkerShell(name: "telesat-2", pattern: .delta, altitudeKm: 1325, inclinationDeg: 50.88,
+                                                  planes: 40, perPlane: 33, phasing: 0)
+    /// Iridium: 780 km, 86.4°, 6 × 11, a star pattern (constellations.md §3, filing values not
+    /// verified there). No phasing is given, F = 0 is used; the real constellation spaces its
+    /// co-rotating planes 31.6° apart with a 22° seam, where the star pattern gives 30° everywhere.
+    public static let iridium = WalkerShell(name: "iridium", pattern: .star, altitudeKm: 780, inclinationDeg: 86.4,
+                                            planes: 6, perPlane: 11, phasing: 0)
+    /// Three equatorial geostationary satellites 120° apart: 35786 km, 0°, 1 × 3. With WGS-72 Re
+    /// the semi-major axis is 42164.135 km, a two-body period within 0.5 s of a sidereal day.
+    public static let geo = WalkerShell(name: "geo", pattern: .delta, altitudeKm: 35_786, inclinationDeg: 0,
+                                        planes: 1, perPlane: 3, phasing: 0)
+
+    /// The shell-1 presets checked against StarPerf (constellations.md §2), in the order above.
     public static let published: [WalkerShell] = [starlinkShell1, kuiperShell1, onewebShell1, telesatShell1]
 
-    /// The preset with `name` ("starlink-1", "kuiper-1", "oneweb-1", "telesat-1"), or `nil`.
+    /// Every preset a topology's `preset:` accepts, in schema order: starlink-1…4, kuiper-1…3,
+    /// oneweb-1, telesat-1…2, iridium, geo.
+    public static let presets: [WalkerShell] = [
+        starlinkShell1, starlinkShell2, starlinkShell3, starlinkShell4, kuiperShell1, kuiperShell2, kuiperShell3,
+        onewebShell1, telesatShell1, telesatShell2, iridium, geo,
+    ]
+
+    /// The preset with `name` (case-insensitive), or `nil`.
+    public static func preset(named name: String) -> WalkerShell? {
+        presets.first { $0.name == name.lowercased() }
+    }
+
+    /// The preset with `name` (case-insensitive) among all ``presets``, not only ``published``, or `nil`.
     public static func published(named name: String) -> WalkerShell? {
-        published.first { $0.name == name.lowercased() }
+        preset(named: name)
     }
 }
 

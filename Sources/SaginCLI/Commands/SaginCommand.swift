@@ -10,12 +10,12 @@ public struct SaginCommand: ParsableCommand {
             commandName: "sagin",
             abstract: "Discrete-event simulator for space-air-ground integrated networks.",
             discussion: """
-            Topology scenarios (`sagin run`) arrive with the scenario issue; today the tool offers the
-            scheduler demonstration, satellite pass prediction, Walker constellations as TLEs, the
-            benchmarks and an environment check.
+            `sagin run Topologies/default.yaml` simulates a scenario from a topology file (docs/topology.md);
+            the tool also offers satellite pass prediction, Walker constellations as TLEs, the scheduler
+            demonstration, the benchmarks and an environment check.
             """,
             version: "sagin \(version) (OpenBLAS core \(BLAS.coreName), GSL \(GSLInfo.version))",
-            subcommands: [DemoCommand.self, PassesCommand.self, WalkerCommand.self, BenchCommand.self, DoctorCommand.self]
+            subcommands: [RunCommand.self, DemoCommand.self, PassesCommand.self, WalkerCommand.self, BenchCommand.self, DoctorCommand.self]
         )
     }
 

@@ -19,7 +19,8 @@ public struct TopologyError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var kind: Kind
-    /// The topology file (or the referenced file for `badFile`).
+    /// The file the line and column refer to: the topology file, or the referenced TLE or CSV file
+    /// for problems inside it (`badFile`, and duplicate names read from a CSV file).
     public var file: String
     /// 1-based line, 0 when unknown.
     public var line: Int
