@@ -191,7 +191,7 @@ struct TopologyLoaderTests {
             (.satellite, 20, .bessel(apertureRadiusMeters: 1, efficiency: 1), .tracking, 1.2, 290),
             (.haps, 20, .bessel(apertureRadiusMeters: 0.5, efficiency: 1), .nadir, 1.2, 290),
             (.uav, 0, .omni(gainDbi: 0), .tracking, 7, 290),
-            (.user, -7, .omni(gainDbi: 0), .zenith, 7, 290),
+            (.user, -7, .omni(gainDbi: 0), .tracking, 7, 290),
             (.gateway, 10, .dish(diameterMeters: 2.4, efficiency: 0.65), .tracking, 1.2, 150),
         ]
         for (kind, tx, antenna, pointing, nf, tant) in expected {

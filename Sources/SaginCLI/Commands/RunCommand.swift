@@ -78,7 +78,10 @@ enum RunReport {
         let s = r.summary
         var lines: [String] = []
         lines.append("\(s.status == "partial" ? "PARTIAL run (stopped early)" : "run complete"): \(s.scenario), seed \(s.seed), \(SimTime(seconds: s.simulatedSeconds)) simulated")
-        lines.append("  nodes: \(s.counts.satellites) satellites, \(s.counts.haps) HAPs, \(s.counts.uavs) UAVs, \(s.counts.users) users, \(s.counts.gateways) gateways")
+        let c = s.counts
+        let nodes = [(c.satellites, "satellite"), (c.haps, "HAP"), (c.uavs, "UAV"), (c.users, "user"), (c.gateways, "gateway")]
+            .map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        lines.append("  nodes: " + nodes.joined(separator: ", "))
         lines.append("  access windows \(s.counts.accessWindows), handovers \(s.handoversTotal), availability \(String(format1: s.availability * 100)) %, outage \(String(format1: s.outageSecondsTotal)) node·s")
         for (type, q) in s.links.sorted(by: { $0.key < $1.key }) {
             if let snr = q.meanSnrDb, let c = q.meanShannonBps, let d = q.meanDvbs2xBps {

@@ -73,9 +73,14 @@ struct SatelliteSet {
                     }
                 }
             case .tle(_, let tles):
+                // Named by the TLE's name line; two-line entries by `<shell>-<catalogue number>`; a name
+                // already taken gets `-<catalogue number>` appended so every node name stays unique.
+                var taken = Set(names)
                 for tle in tles {
-                    let name = tle.name.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-                        ?? String(tle.catalogNumber)
+                    var name = tle.name.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+                        ?? "\(shell.name)-\(tle.catalogNumber)"
+                    if taken.contains(name) { name += "-\(tle.catalogNumber)" }
+                    taken.insert(name)
                     try addSGP4(tle, name: name)
                 }
             }

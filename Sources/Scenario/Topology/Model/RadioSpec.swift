@@ -51,7 +51,7 @@ public struct RadioSpec: Sendable, Hashable, Codable {
             return RadioSpec(txPowerDbw: 0, antenna: .omni(gainDbi: 0), pointing: .tracking, noiseFigureDb: 7,
                              antennaTemperatureK: 290)
         case .user:
-            return RadioSpec(txPowerDbw: -7, antenna: .omni(gainDbi: 0), pointing: .zenith, noiseFigureDb: 7,
+            return RadioSpec(txPowerDbw: -7, antenna: .omni(gainDbi: 0), pointing: .tracking, noiseFigureDb: 7,
                              antennaTemperatureK: 290)
         case .gateway:
             return RadioSpec(txPowerDbw: 10, antenna: .dish(diameterMeters: 2.4, efficiency: 0.65), pointing: .tracking,
