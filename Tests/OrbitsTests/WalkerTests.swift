@@ -165,7 +165,7 @@ struct WalkerTests {
         }
         #expect(WalkerShell.onewebShell1.pattern == .star)
         #expect(try WalkerShell.onewebShell1.constellation(epoch: Self.epoch).raanSpreadDeg == 180)
-        #expect(WalkerShell.published(named: "Kuiper-1") == .kuiperShell1)
+        #expect(WalkerShell.preset(named: "Kuiper-1") == .kuiperShell1)
 
         // Cross-check against the document itself when it is present.
         guard let dir = sharedReference("orbital") else { return }

@@ -26,7 +26,7 @@ struct TopologyPresetTests {
             #expect(shell.pattern == pattern && shell.altitudeKm == h && shell.inclinationDeg == i
                     && shell.planes == p && shell.perPlane == s && shell.phasing == f, "\(name)")
             #expect(try shell.constellation(epoch: Self.epoch).count == p * s)
-            #expect(WalkerShell.published(named: name) == shell)
+            #expect(WalkerShell.preset(named: name) == shell)
         }
         // Totals from constellations.md §2: Starlink 4408, Kuiper 3236, Telesat 1671.
         func total(_ prefix: String) -> Int { WalkerShell.presets.filter { $0.name.hasPrefix(prefix) }.map(\.count).reduce(0, +) }

@@ -116,11 +116,6 @@ public struct WalkerShell: Sendable, Hashable {
     public static func preset(named name: String) -> WalkerShell? {
         presets.first { $0.name == name.lowercased() }
     }
-
-    /// The preset with `name` (case-insensitive) among all ``presets``, not only ``published``, or `nil`.
-    public static func published(named name: String) -> WalkerShell? {
-        preset(named: name)
-    }
 }
 
 extension WalkerConstellation {

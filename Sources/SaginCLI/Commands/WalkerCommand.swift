@@ -9,7 +9,7 @@ struct WalkerCommand: ParsableCommand {
         commandName: "walker",
         abstract: "Generate a Walker-delta or Walker-star shell and write it as TLEs.",
         discussion: """
-        Either a published preset (--preset starlink-1, kuiper-1, oneweb-1, telesat-1) or explicit
+        Either a preset (--preset NAME; the list is under --preset, the values in docs/topology.md) or explicit
         parameters, Walker notation i: T/P/F with T = planes × per-plane. Satellite (plane p, slot s)
         gets RAAN p·spread/P and mean anomaly s·360/S + p·F·360/T. The TLEs (WGS-72 two-body mean
         motion, B* = 0) can be read by sagin passes, SGP4 libraries, Skyfield or STK.
@@ -17,7 +17,7 @@ struct WalkerCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Published shell: \(WalkerShell.published.map(\.name).joined(separator: ", ")).") var preset: String?
+    @Option(help: "Preset shell: \(WalkerShell.presets.map(\.name).joined(separator: ", ")).") var preset: String?
     @Option(help: "Number of orbital planes P.") var planes: Int?
     @Option(help: "Satellites per plane S.") var perPlane: Int?
     @Option(help: "Walker phasing factor F (0 ..< P).") var phasing: Int = 0
@@ -35,8 +35,8 @@ struct WalkerCommand: ParsableCommand {
         do { at = try UTCInstant(parsing: epoch) } catch { throw ValidationError("--epoch: \(error)") }
         do {
             if let preset {
-                guard let shell = WalkerShell.published(named: preset) else {
-                    throw ValidationError("--preset: unknown shell '\(preset)'; known: \(WalkerShell.published.map(\.name).joined(separator: ", "))")
+                guard let shell = WalkerShell.preset(named: preset) else {
+                    throw ValidationError("--preset: unknown shell '\(preset)'; known: \(WalkerShell.presets.map(\.name).joined(separator: ", "))")
                 }
                 return try shell.constellation(epoch: at, firstCatalogNumber: firstCatalogNumber)
             }
