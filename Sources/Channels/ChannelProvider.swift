@@ -28,9 +28,17 @@ public struct ChannelState: Sendable, Hashable {
     public var losProbability: Double
     /// The LOS state when one was drawn or known; nil for an expected-value estimate.
     public var isLOS: Bool?
+    /// Small-scale fading loss, dB: −10·log10 of the fading power gain |h|² (negative when the
+    /// multipath adds up constructively); 0 for a large-scale estimate.
+    public var fadingDb: Double
+    /// Rician K-factor of the small-scale fading, dB; nil when not modelled (−∞ would be Rayleigh).
+    public var kFactorDb: Double?
+    /// RMS delay spread, seconds; nil when not modelled.
+    public var delaySpreadSeconds: Double?
 
     public init(freeSpaceLossDb: Double, atmosphericLossDb: Double = 0, scintillationLossDb: Double = 0,
-                clutterLossDb: Double = 0, shadowingDb: Double = 0, losProbability: Double = 1, isLOS: Bool? = nil) {
+                clutterLossDb: Double = 0, shadowingDb: Double = 0, losProbability: Double = 1, isLOS: Bool? = nil,
+                fadingDb: Double = 0, kFactorDb: Double? = nil, delaySpreadSeconds: Double? = nil) {
         self.freeSpaceLossDb = freeSpaceLossDb
         self.atmosphericLossDb = atmosphericLossDb
         self.scintillationLossDb = scintillationLossDb
@@ -38,10 +46,13 @@ public struct ChannelState: Sendable, Hashable {
         self.shadowingDb = shadowingDb
         self.losProbability = losProbability
         self.isLOS = isLOS
+        self.fadingDb = fadingDb
+        self.kFactorDb = kFactorDb
+        self.delaySpreadSeconds = delaySpreadSeconds
     }
 
-    /// Loss beyond free space, dB.
-    public var extraLossDb: Double { atmosphericLossDb + scintillationLossDb + clutterLossDb + shadowingDb }
+    /// Loss beyond free space, dB (includes small-scale fading when there is any).
+    public var extraLossDb: Double { atmosphericLossDb + scintillationLossDb + clutterLossDb + shadowingDb + fadingDb }
     /// Total path loss, dB.
     public var totalPathLossDb: Double { freeSpaceLossDb + extraLossDb }
 }
