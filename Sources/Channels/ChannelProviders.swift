@@ -1,22 +1,34 @@
 /// The channel providers a topology file or the command line can name.
 ///
+/// | name | provider |
+/// |---|---|
+/// | `empirical` | ``EmpiricalChannelProvider`` in ``EmpiricalChannelProvider/Mode/expected`` mode |
+/// | `empirical-sampled` | ``EmpiricalChannelProvider`` in ``EmpiricalChannelProvider/Mode/sampled(seed:)`` mode with `seed` |
+///
 /// ```swift
 /// let provider = try ChannelProviders.make(named: "empirical")
-/// ChannelProviders.names                       // ["empirical"]
+/// let sampled = try ChannelProviders.make(named: "empirical-sampled", seed: 7)
+/// ChannelProviders.names                       // ["empirical", "empirical-sampled"]
 /// try ChannelProviders.make(named: "raytrace")
-/// // throws: unknown channel provider 'raytrace'; known providers: empirical
+/// // throws: unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled
 /// ```
 public enum ChannelProviders {
-    /// Names accepted by ``make(named:)``, in the order they were added.
-    public static let names: [String] = ["empirical"]
+    /// Names accepted by ``make(named:seed:)``, in the order they were added.
+    public static let names: [String] = [EmpiricalChannelProvider.expectedName, EmpiricalChannelProvider.sampledName]
 
-    /// A new provider called `name`.
+    /// Seed of sampling providers when the caller gives none.
+    public static let defaultSeed: UInt64 = 0
+
+    /// A new provider called `name`; `seed` feeds the providers that draw random states (ignored by
+    /// the others).
     ///
     /// - Throws: ``ChannelProviderError/unknownProvider(name:known:)`` listing ``names``.
-    public static func make(named name: String) throws -> any ChannelProvider {
+    public static func make(named name: String, seed: UInt64 = defaultSeed) throws -> any ChannelProvider {
         switch name {
-        case "empirical":
+        case EmpiricalChannelProvider.expectedName:
             return EmpiricalChannelProvider()
+        case EmpiricalChannelProvider.sampledName:
+            return EmpiricalChannelProvider(mode: .sampled(seed: seed))
         default:
             throw ChannelProviderError.unknownProvider(name: name, known: names)
         }
@@ -28,13 +40,13 @@ public enum ChannelProviders {
 /// ```swift
 /// do { _ = try ChannelProviders.make(named: "raytrace") }
 /// catch let error as ChannelProviderError { print(error) }
-/// // unknown channel provider 'raytrace'; known providers: empirical
+/// // unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled
 /// ```
 public enum ChannelProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No provider has this name; `known` lists the ones that exist.
     case unknownProvider(name: String, known: [String])
 
-    /// `unknown channel provider 'raytrace'; known providers: empirical`.
+    /// `unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled`.
     public var description: String {
         switch self {
         case .unknownProvider(let name, let known):

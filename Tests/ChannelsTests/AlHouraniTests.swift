@@ -54,6 +54,7 @@ struct AlHouraniTests {
         #expect(AlHourani.parameters(for: .denseUrban) == AlHourani.Parameters(a: 12.08, b: 0.11, etaLosDb: 1.6, etaNlosDb: 23))
         #expect(AlHourani.parameters(for: .rural) == AlHourani.suburban)
         #expect(AlHourani.highRiseUrban == AlHourani.Parameters(a: 27.23, b: 0.08, etaLosDb: 2.3, etaNlosDb: 34))
+        #expect(AlHourani.parameters(for: .highRiseUrban) == AlHourani.highRiseUrban)
         // At θ = a the S-curve is at 1/(1 + a): urban 1/10.61 = 0.094250707.
         #expect(abs(AlHourani.losProbability(AlHourani.urban, elevationDeg: 9.61) - 1 / 10.61) < 1e-15)
     }
@@ -66,5 +67,19 @@ struct AlHouraniTests {
                                          parameters: AlHourani.urban) - (fspl + 1.0)) < 1e-12)
         #expect(abs(AlHourani.pathLossDb(los: false, distanceMeters: 1e3, frequencyHz: 2e9,
                                          parameters: AlHourani.urban) - (fspl + 20)) < 1e-12)
+    }
+
+    /// The tables again through `Environment`, for all four of the paper's environments including
+    /// `high-rise` (Environment.highRiseUrban).
+    @Test func tablesByEnvironment() {
+        let environments: [Environment] = [.suburban, .urban, .denseUrban, .highRiseUrban]
+        for (column, env) in environments.enumerated() {
+            for (i, el) in Self.elevations.enumerated() {
+                #expect(abs(AlHourani.losProbability(environment: env, elevationDeg: el) - Self.losTable[column][i]) <= 5e-5 + 1e-12)
+                #expect(abs(AlHourani.meanExcessLossDb(environment: env, elevationDeg: el) - Self.excessTable[column][i]) <= 0.005 + 1e-12)
+            }
+        }
+        // Paper's reported optimal elevation for high-rise ≈ 75.52° sits on the steep part of the curve.
+        #expect(abs(AlHourani.losProbability(environment: .highRiseUrban, elevationDeg: 27.23) - 1 / 28.23) < 1e-15)
     }
 }

@@ -161,4 +161,46 @@ struct TR38811Tests {
         let e = TR38811.expectedPathLossDb(distanceMeters: d, frequencyHz: 2e9, elevationDeg: 30, environment: .urban)
         #expect(abs(e - 175.999365648325) < 1e-9)
     }
+
+    /// TR 38.811 has no high-rise scenario: `high-rise` reads the dense-urban tables everywhere.
+    @Test func highRiseUsesDenseUrbanTables() {
+        for el in stride(from: 0.0, through: 95, by: 2.5) {
+            #expect(TR38811.losProbability(environment: .highRiseUrban, elevationDeg: el)
+                == TR38811.losProbability(environment: .denseUrban, elevationDeg: el))
+            for band in TR38811.Band.allCases {
+                #expect(TR38811.clutterLossDb(environment: .highRiseUrban, band: band, elevationDeg: el)
+                    == TR38811.clutterLossDb(environment: .denseUrban, band: band, elevationDeg: el))
+                for los in [true, false] {
+                    #expect(TR38811.shadowFadingSigmaDb(environment: .highRiseUrban, band: band, los: los, elevationDeg: el)
+                        == TR38811.shadowFadingSigmaDb(environment: .denseUrban, band: band, los: los, elevationDeg: el))
+                }
+            }
+        }
+        #expect(TR38811.shadowingDecorrelationDistanceMeters(environment: .highRiseUrban, los: false) == 50)
+        // Spot values from Table 6.6.2-1 (dense urban): 40°, S band σ NLOS 11.7, Ka CL 35.8; P_LOS 0.468.
+        #expect(TR38811.shadowFadingSigmaDb(environment: .highRiseUrban, band: .s, los: false, elevationDeg: 40) == 11.7)
+        #expect(TR38811.clutterLossDb(environment: .highRiseUrban, band: .ka, elevationDeg: 40) == 35.8)
+        #expect(TR38811.losProbability(environment: .highRiseUrban, elevationDeg: 40) == 0.468)
+    }
+
+    /// Dense-urban σ_SF at every tabulated elevation (Table 6.6.2-1), and the remaining suburban
+    /// columns (Table 6.6.2-3), to catch a transposed entry.
+    @Test func fullShadowingColumns() {
+        let duLosS = [3.5, 3.4, 2.9, 3.0, 3.1, 2.7, 2.5, 2.3, 1.2]
+        let duNlosS = [15.5, 13.9, 12.4, 11.7, 10.6, 10.5, 10.1, 9.2, 9.2]
+        let duLosKa = [2.9, 2.4, 2.7, 2.4, 2.4, 2.7, 2.6, 2.8, 0.6]
+        let duNlosKa = [17.1, 17.1, 15.6, 14.6, 14.2, 12.6, 12.1, 12.3, 12.3]
+        let suNlosKa = [10.7, 10.0, 11.2, 11.6, 11.8, 10.8, 10.8, 10.8, 10.8]
+        let suClS = [19.52, 18.17, 18.42, 18.28, 18.63, 17.68, 16.50, 16.30, 16.30]
+        for i in 0 ..< 9 {
+            let el = Double(10 * (i + 1))
+            #expect(TR38811.shadowFadingSigmaDb(environment: .denseUrban, band: .s, los: true, elevationDeg: el) == duLosS[i])
+            #expect(TR38811.shadowFadingSigmaDb(environment: .denseUrban, band: .s, los: false, elevationDeg: el) == duNlosS[i])
+            #expect(TR38811.shadowFadingSigmaDb(environment: .denseUrban, band: .ka, los: true, elevationDeg: el) == duLosKa[i])
+            #expect(TR38811.shadowFadingSigmaDb(environment: .denseUrban, band: .ka, los: false, elevationDeg: el) == duNlosKa[i])
+            #expect(TR38811.shadowFadingSigmaDb(environment: .suburban, band: .ka, los: false, elevationDeg: el) == suNlosKa[i])
+            #expect(TR38811.clutterLossDb(environment: .rural, band: .s, elevationDeg: el) == suClS[i])
+        }
+    }
 }
+

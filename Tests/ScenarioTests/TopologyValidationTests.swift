@@ -134,7 +134,7 @@ struct TopologyValidationTests {
     func invalidWord() throws {
         let e = try error(Self.header + "  environment: urbn\n")
         #expect(e.kind == .invalidValue && e.keyPath == "scenario.environment" && e.line == 5 && e.column == 16)
-        #expect(e.message == "expected one of dense-urban, urban, suburban, rural, found 'urbn' (did you mean 'urban'?)")
+        #expect(e.message == "expected one of dense-urban, urban, suburban, rural, high-rise, found 'urbn' (did you mean 'urban'?)")
         let preset = try error(Self.header + "constellations:\n  - {name: s, preset: starlink-9}\n")
         #expect(preset.kind == .invalidValue && preset.keyPath == "constellations[0].preset" && preset.line == 6 && preset.column == 23, "\(preset)")
         #expect(preset.message.contains("starlink-1, starlink-2, starlink-3, starlink-4, kuiper-1") && preset.message.contains("found 'starlink-9'"))

@@ -21,8 +21,8 @@ import Links
 /// | high-rise urban | 27.23 | 0.08 | 2.3 | 34 |
 ///
 /// The paper has no rural environment; ``parameters(for:)`` gives rural the suburban parameters
-/// (the most open environment it fits). High-rise urban has no ``Environment`` case and is
-/// available as ``highRiseUrban``.
+/// (the most open environment it fits). ``Environment/highRiseUrban`` (`high-rise`) gets
+/// ``highRiseUrban``.
 ///
 /// ```swift
 /// AlHourani.losProbability(environment: .urban, elevationDeg: 30)      // 0.7310
@@ -62,13 +62,14 @@ public enum AlHourani {
     /// High-rise urban: (27.23, 0.08, 2.3 dB, 34 dB).
     public static let highRiseUrban = Parameters(a: 27.23, b: 0.08, etaLosDb: 2.3, etaNlosDb: 34)
 
-    /// Parameters for `environment`; rural gets the suburban ones (not in the paper).
+    /// Parameters for `environment`; rural gets the suburban ones (not in the paper), high-rise ``highRiseUrban``.
     @inlinable
     public static func parameters(for environment: Environment) -> Parameters {
         switch environment {
         case .denseUrban: return denseUrban
         case .urban: return urban
         case .suburban, .rural: return suburban
+        case .highRiseUrban: return highRiseUrban
         }
     }
 

@@ -14,7 +14,8 @@ import Links
 /// θ is the true elevation of the satellite at the ground terminal, degrees; θq its quantization
 /// to the tabulated angles (``quantizedElevationDeg(_:)``). Table look-ups (LOS probability, σ_SF,
 /// clutter loss, tropospheric scintillation) use θq, gaseous absorption the raw θ. Rural uses the
-/// suburban LOS-probability column (TR 38.811 Table 6.6.1-1 groups them).
+/// suburban LOS-probability column (TR 38.811 Table 6.6.1-1 groups them). TR 38.811 has no high-rise
+/// scenario: ``Environment/highRiseUrban`` uses the dense-urban tables throughout.
 ///
 /// ns-3 differs in one respect that this type does not copy: its elevation is computed from the
 /// node with the smaller ECEF z, which for a satellite south of the user yields 90° − nadir angle
@@ -79,12 +80,12 @@ public enum TR38811 {
     // MARK: LOS probability (Table 6.6.1-1)
 
     /// Probability of line of sight at `elevationDeg` (TR 38.811 Table 6.6.1-1, step look-up at the
-    /// quantized elevation; rural uses the suburban column).
+    /// quantized elevation; rural uses the suburban column, high-rise the dense-urban one).
     @inlinable
     public static func losProbability(environment: Environment, elevationDeg: Double) -> Double {
         let i = row(elevationDeg)
         switch environment {
-        case .denseUrban: return Tables.losDenseUrban[i]
+        case .denseUrban, .highRiseUrban: return Tables.losDenseUrban[i]
         case .urban: return Tables.losUrban[i]
         case .suburban, .rural: return Tables.losSuburbanRural[i]
         }
@@ -99,10 +100,10 @@ public enum TR38811 {
                                            elevationDeg: Double) -> Double {
         let i = row(elevationDeg)
         switch (environment, band, los) {
-        case (.denseUrban, .s, true): return Tables.denseUrbanSigmaLosS[i]
-        case (.denseUrban, .s, false): return Tables.denseUrbanSigmaNlosS[i]
-        case (.denseUrban, .ka, true): return Tables.denseUrbanSigmaLosKa[i]
-        case (.denseUrban, .ka, false): return Tables.denseUrbanSigmaNlosKa[i]
+        case (.denseUrban, .s, true), (.highRiseUrban, .s, true): return Tables.denseUrbanSigmaLosS[i]
+        case (.denseUrban, .s, false), (.highRiseUrban, .s, false): return Tables.denseUrbanSigmaNlosS[i]
+        case (.denseUrban, .ka, true), (.highRiseUrban, .ka, true): return Tables.denseUrbanSigmaLosKa[i]
+        case (.denseUrban, .ka, false), (.highRiseUrban, .ka, false): return Tables.denseUrbanSigmaNlosKa[i]
         case (.urban, _, true): return 4
         case (.urban, _, false): return 6
         case (.suburban, .s, true), (.rural, .s, true): return Tables.suburbanSigmaLosS[i]
@@ -118,8 +119,8 @@ public enum TR38811 {
     public static func clutterLossDb(environment: Environment, band: Band, elevationDeg: Double) -> Double {
         let i = row(elevationDeg)
         switch (environment, band) {
-        case (.denseUrban, .s), (.urban, .s): return Tables.urbanClutterS[i]
-        case (.denseUrban, .ka), (.urban, .ka): return Tables.urbanClutterKa[i]
+        case (.denseUrban, .s), (.highRiseUrban, .s), (.urban, .s): return Tables.urbanClutterS[i]
+        case (.denseUrban, .ka), (.highRiseUrban, .ka), (.urban, .ka): return Tables.urbanClutterKa[i]
         case (.suburban, .s), (.rural, .s): return Tables.suburbanClutterS[i]
         case (.suburban, .ka), (.rural, .ka): return Tables.suburbanClutterKa[i]
         }

@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Override scenario.duration (e.g. 10min, 6h).")
     var duration: DurationArgument?
 
-    @Option(help: "Channel provider for every link type (overrides the topology). Known: empirical.")
+    @Option(help: "Channel provider for every link type (overrides the topology): empirical (expected values) or empirical-sampled (LOS state and shadowing drawn from the scenario seed).")
     var channel: String?
 
     @Flag(help: "No progress line and no summary, only the run folder path.")

@@ -87,7 +87,7 @@ extension ScenarioRunner {
             let providerName = channelOverride ?? spec.channel
             let provider: any ChannelProvider
             do {
-                provider = try ChannelProviders.make(named: providerName)
+                provider = try ChannelProviders.make(named: providerName, seed: topology.scenario.seed)
             } catch {
                 throw ScenarioBuildError(keyPath: channelOverride == nil ? "links[\(i)].channel" : "--channel",
                                          message: "\(error)")

@@ -1,0 +1,190 @@
+import Foundation
+
+/// A max-height pyramid over a raster: level 0 is the raster, level l + 1 holds the maximum of each
+/// 2×2 block of level l (blocks at the east/north edge of an odd-sized level take the cells that
+/// exist), up to a single cell. Immutable after construction, so it can be shared between threads.
+final class HeightPyramid: @unchecked Sendable {
+    /// All levels, level 0 first, each row-major from the south-west.
+    let data: UnsafeMutablePointer<Float>
+    /// Start of each level in `data`.
+    let offsets: UnsafeMutablePointer<Int>
+    /// Columns of each level.
+    let widths: UnsafeMutablePointer<Int>
+    /// The highest level (a single cell).
+    let topLevel: Int
+    private let total: Int
+
+    init(heights: [Float], width: Int, height: Int) {
+        var dims: [(Int, Int)] = [(width, height)]
+        while dims.last!.0 > 1 || dims.last!.1 > 1 {
+            let (w, h) = dims.last!
+            dims.append(((w + 1) / 2, (h + 1) / 2))
+        }
+        topLevel = dims.count - 1
+        offsets = .allocate(capacity: dims.count)
+        widths = .allocate(capacity: dims.count)
+        var n = 0
+        for (l, d) in dims.enumerated() {
+            offsets[l] = n
+            widths[l] = d.0
+            n += d.0 * d.1
+        }
+        total = n
+        data = .allocate(capacity: n)
+        heights.withUnsafeBufferPointer { src in
+            for k in 0 ..< src.count { data[k] = src[k] }
+        }
+        for l in 1 ..< dims.count {
+            let (pw, ph) = dims[l - 1], (w, h) = dims[l]
+            let prev = data + offsets[l - 1], cur = data + offsets[l]
+            for r in 0 ..< h {
+                let r0 = 2 * r, r1 = min(2 * r + 1, ph - 1)
+                for c in 0 ..< w {
+                    let c0 = 2 * c, c1 = min(2 * c + 1, pw - 1)
+                    cur[r * w + c] = max(max(prev[r0 * pw + c0], prev[r0 * pw + c1]), max(prev[r1 * pw + c0], prev[r1 * pw + c1]))
+                }
+            }
+        }
+    }
+
+    deinit {
+        data.deallocate()
+        offsets.deallocate()
+        widths.deallocate()
+    }
+}
+
+extension UrbanScene {
+    /// True when the ray from `receiver` towards (`azimuthDeg` clockwise from north, `elevationDeg`
+    /// above the horizon) passes through no building before it leaves the raster or rises above the
+    /// tallest building. The receiver's own cell is ignored; negative elevations are NLOS.
+    public func isLOS(receiver r: SIMD3<Double>, azimuthDeg: Double, elevationDeg: Double) -> Bool {
+        guard elevationDeg >= 0 else { return false }
+        let az = azimuthDeg * (Double.pi / 180), el = elevationDeg * (Double.pi / 180)
+        let ce = cos(el), inv = 1 / resolutionMeters
+        return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
+                     dx: sin(az) * ce * inv, dy: cos(az) * ce * inv, dz: sin(el), tEnd: .infinity,
+                     ignoreEnd: false, usePyramid: true)
+    }
+
+    /// True when the segment between `a` and `b` passes through no building. The cells containing
+    /// `a` and `b` are ignored (symmetric in `a` and `b`); a segment reaching below the ground is NLOS.
+    public func isLOS(from a: SIMD3<Double>, to b: SIMD3<Double>) -> Bool {
+        isLOS(from: a, to: b, usePyramid: true)
+    }
+
+    /// The segment test with or without the pyramid (without: a plain Amanatides–Woo cell walk).
+    func isLOS(from a: SIMD3<Double>, to b: SIMD3<Double>, usePyramid: Bool) -> Bool {
+        guard a.z >= 0, b.z >= 0 else { return false }
+        let inv = 1 / resolutionMeters
+        return march(ox: (a.x + widthMeters / 2) * inv, oy: (a.y + heightMeters / 2) * inv, z0: a.z,
+                     dx: (b.x - a.x) * inv, dy: (b.y - a.y) * inv, dz: b.z - a.z, tEnd: 1,
+                     ignoreEnd: true, usePyramid: usePyramid)
+    }
+
+    /// The direction test without the pyramid (a plain Amanatides–Woo cell walk), for checking.
+    func isLOSWithoutPyramid(receiver r: SIMD3<Double>, azimuthDeg: Double, elevationDeg: Double) -> Bool {
+        guard elevationDeg >= 0 else { return false }
+        let az = azimuthDeg * (Double.pi / 180), el = elevationDeg * (Double.pi / 180)
+        let ce = cos(el), inv = 1 / resolutionMeters
+        return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
+                     dx: sin(az) * ce * inv, dy: cos(az) * ce * inv, dz: sin(el), tEnd: .infinity,
+                     ignoreEnd: false, usePyramid: false)
+    }
+
+    /// Hierarchical 2-D DDA over the max-height pyramid.
+    ///
+    /// The ray is `(ox, oy) + t·(dx, dy)` in cell units (origin at the raster's south-west corner) and
+    /// `z0 + t·dz` in metres, for t in [0, tEnd]. At each step the walker stands in fine cell (i, j)
+    /// at parameter tIn and looks at the level-L block containing it: the ray leaves the block at
+    /// tOut (the nearer of the block's far x and y boundaries), and its lowest height over
+    /// [tIn, tOut] is at one end. If the block's maximum is not above that, the whole block is
+    /// skipped and the walker tries one level coarser; otherwise it descends a level, and a blocking
+    /// level-0 cell ends the walk as NLOS. The fine cell after a skip is computed from the exit
+    /// axis and clamped into the block's range, so the cell indices move monotonically and the walk
+    /// always terminates.
+    @inline(__always)
+    func march(ox: Double, oy: Double, z0: Double, dx rawDx: Double, dy rawDy: Double, dz: Double, tEnd: Double,
+               ignoreEnd: Bool, usePyramid: Bool) -> Bool {
+        let w = width, h = height
+        let fw = Double(w), fh = Double(h)
+        // A zero component would give 0·∞; a tiny one never crosses a boundary inside the raster.
+        let dx = rawDx == 0 ? 1e-30 : rawDx, dy = rawDy == 0 ? 1e-30 : rawDy
+        if rawDx == 0 && rawDy == 0 {
+            return true  // a vertical ray (or a vertical segment) stays in the ignored endpoint cell(s)
+        }
+        let invDx = 1 / dx, invDy = 1 / dy
+        // Clip [0, tEnd] to the raster [0, w] × [0, h].
+        var tLo = 0.0, tHi = tEnd
+        do {
+            let t1 = (0 - ox) * invDx, t2 = (fw - ox) * invDx
+            tLo = max(tLo, min(t1, t2)); tHi = min(tHi, max(t1, t2))
+            let t3 = (0 - oy) * invDy, t4 = (fh - oy) * invDy
+            tLo = max(tLo, min(t3, t4)); tHi = min(tHi, max(t3, t4))
+        }
+        guard tLo < tHi else { return true }  // never over the raster
+        let maxH = Double(maxHeightMeters)
+        if dz >= 0 ? z0 + tLo * dz >= maxH : z0 + tHi * dz >= maxH { return true }
+
+        @inline(__always) func cellIndex(_ v: Double, _ n: Int) -> Int {
+            let f = v.rounded(.down)
+            return f < 0 ? 0 : (f >= Double(n) ? n - 1 : Int(f))
+        }
+        var i = cellIndex(ox + tLo * dx, w), j = cellIndex(oy + tLo * dy, h)
+        // Ignored endpoint cells (-1: none).
+        var ia = -1, ja = -1, ib = -1, jb = -1
+        if tLo == 0 { ia = i; ja = j }
+        if ignoreEnd {
+            let ex = ox + tEnd * dx, ey = oy + tEnd * dy
+            if ex >= 0, ey >= 0, ex < fw, ey < fh { ib = Int(ex); jb = Int(ey) }
+        }
+        let positiveX = dx > 0, positiveY = dy > 0
+        let topLevel = usePyramid ? pyramid.topLevel : 0
+        let data = pyramid.data, offsets = pyramid.offsets, widths = pyramid.widths
+        var level = 0
+        var tIn = tLo
+        while true {
+            let bi = i >> level, bj = j >> level
+            let nxb = positiveX ? (bi + 1) << level : bi << level
+            let nyb = positiveY ? (bj + 1) << level : bj << level
+            let tx = (Double(nxb) - ox) * invDx
+            let ty = (Double(nyb) - oy) * invDy
+            let tOut = min(tx, ty)
+            let zMin = dz >= 0 ? z0 + tIn * dz : z0 + min(tOut, tHi) * dz
+            let blockMax = Double(data[offsets[level] + bj * widths[level] + bi])
+            var clear = blockMax <= zMin
+            if !clear {
+                if level > 0 {
+                    level -= 1
+                    continue
+                }
+                clear = (i == ia && j == ja) || (i == ib && j == jb)
+                if !clear { return false }
+            }
+            // Skip the block.
+            if tOut >= tHi { return true }
+            tIn = tOut
+            if tx <= ty {
+                i = positiveX ? nxb : nxb - 1
+                if i < 0 || i >= w { return true }
+                let y = Int((oy + tOut * dy).rounded(.down))
+                if positiveY {
+                    j = min(max(y, j), min(((bj + 1) << level) - 1, h - 1))
+                } else {
+                    j = max(min(y, j), bj << level)
+                }
+            } else {
+                j = positiveY ? nyb : nyb - 1
+                if j < 0 || j >= h { return true }
+                let x = Int((ox + tOut * dx).rounded(.down))
+                if positiveX {
+                    i = min(max(x, i), min(((bi + 1) << level) - 1, w - 1))
+                } else {
+                    i = max(min(x, i), bi << level)
+                }
+            }
+            if dz >= 0 && z0 + tIn * dz >= maxH { return true }
+            if level < topLevel { level += 1 }
+        }
+    }
+}
