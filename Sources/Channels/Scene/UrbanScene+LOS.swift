@@ -1,20 +1,29 @@
 import Foundation
 
-/// A max-height pyramid over a raster: level 0 is the raster, level l + 1 holds the maximum of each
-/// 2×2 block of level l (blocks at the east/north edge of an odd-sized level take the cells that
-/// exist), up to a single cell. Immutable after construction, so it can be shared between threads.
+/// A max-height pyramid over a raster, in one byte per cell: level 0 is the raster, level l + 1 holds
+/// the maximum of each 2×2 block of level l (blocks at the east/north edge of an odd-sized level take
+/// the cells that exist), up to a single cell. Heights are stored as codes ⌈h / q⌉ (q = tallest/255,
+/// so codes are conservative upper bounds: code·q ≥ h); a block whose code says "below the ray" is
+/// certainly clear, and a level-0 cell whose code says "above" is checked against its exact height.
+/// Each level is laid out in 8×8 tiles of 64 bytes (one cache line), so a ray's neighbouring cells
+/// share cache lines. Immutable after construction, so it can be shared between threads.
 final class HeightPyramid: @unchecked Sendable {
-    /// All levels, level 0 first, each row-major from the south-west.
-    let data: UnsafeMutablePointer<Float>
+    /// All levels, level 0 first, tiled.
+    let data: UnsafeMutablePointer<UInt8>
     /// Start of each level in `data`.
     let offsets: UnsafeMutablePointer<Int>
-    /// Columns of each level.
-    let widths: UnsafeMutablePointer<Int>
+    /// Tiles per row of each level.
+    let tilesPerRow: UnsafeMutablePointer<Int>
     /// The highest level (a single cell).
     let topLevel: Int
-    private let total: Int
+    /// Metres per code.
+    let metresPerCode: Double
 
-    init(heights: [Float], width: Int, height: Int) {
+    @inline(__always) static func tiledIndex(_ c: Int, _ r: Int, _ tilesPerRow: Int) -> Int {
+        (((r >> 3) * tilesPerRow + (c >> 3)) << 6) | ((r & 7) << 3) | (c & 7)
+    }
+
+    init(heights: [Float], width: Int, height: Int, maxHeight: Float) {
         var dims: [(Int, Int)] = [(width, height)]
         while dims.last!.0 > 1 || dims.last!.1 > 1 {
             let (w, h) = dims.last!
@@ -22,26 +31,36 @@ final class HeightPyramid: @unchecked Sendable {
         }
         topLevel = dims.count - 1
         offsets = .allocate(capacity: dims.count)
-        widths = .allocate(capacity: dims.count)
+        tilesPerRow = .allocate(capacity: dims.count)
         var n = 0
         for (l, d) in dims.enumerated() {
             offsets[l] = n
-            widths[l] = d.0
-            n += d.0 * d.1
+            tilesPerRow[l] = (d.0 + 7) / 8
+            n += tilesPerRow[l] * ((d.1 + 7) / 8) * 64
         }
-        total = n
         data = .allocate(capacity: n)
+        data.initialize(repeating: 0, count: n)
+        let q = max(Double(maxHeight), 1e-3) / 255 * (1 + 1e-6)
+        metresPerCode = q
+        let base = data, tpr0 = tilesPerRow[0]
         heights.withUnsafeBufferPointer { src in
-            for k in 0 ..< src.count { data[k] = src[k] }
+            for r in 0 ..< height {
+                for c in 0 ..< width {
+                    let h = Double(src[r * width + c])
+                    base[Self.tiledIndex(c, r, tpr0)] = h > 0 ? UInt8(min(255, (h / q).rounded(.up))) : 0
+                }
+            }
         }
         for l in 1 ..< dims.count {
             let (pw, ph) = dims[l - 1], (w, h) = dims[l]
             let prev = data + offsets[l - 1], cur = data + offsets[l]
+            let ptpr = tilesPerRow[l - 1], tpr = tilesPerRow[l]
             for r in 0 ..< h {
                 let r0 = 2 * r, r1 = min(2 * r + 1, ph - 1)
                 for c in 0 ..< w {
                     let c0 = 2 * c, c1 = min(2 * c + 1, pw - 1)
-                    cur[r * w + c] = max(max(prev[r0 * pw + c0], prev[r0 * pw + c1]), max(prev[r1 * pw + c0], prev[r1 * pw + c1]))
+                    cur[Self.tiledIndex(c, r, tpr)] = max(max(prev[Self.tiledIndex(c0, r0, ptpr)], prev[Self.tiledIndex(c1, r0, ptpr)]),
+                                                          max(prev[Self.tiledIndex(c0, r1, ptpr)], prev[Self.tiledIndex(c1, r1, ptpr)]))
                 }
             }
         }
@@ -50,11 +69,13 @@ final class HeightPyramid: @unchecked Sendable {
     deinit {
         data.deallocate()
         offsets.deallocate()
-        widths.deallocate()
+        tilesPerRow.deallocate()
     }
 }
 
 extension UrbanScene {
+    public nonisolated(unsafe) static var stepCount = 0
+    public nonisolated(unsafe) static var level0Count = 0
     /// True when the ray from `receiver` towards (`azimuthDeg` clockwise from north, `elevationDeg`
     /// above the horizon) passes through no building before it leaves the raster or rises above the
     /// tallest building. The receiver's own cell is ignored; negative elevations are NLOS.
@@ -140,10 +161,14 @@ extension UrbanScene {
         }
         let positiveX = dx > 0, positiveY = dy > 0
         let topLevel = usePyramid ? pyramid.topLevel : 0
-        let data = pyramid.data, offsets = pyramid.offsets, widths = pyramid.widths
+        let data = pyramid.data, offsets = pyramid.offsets, tilesPerRow = pyramid.tilesPerRow
+        let invQ = 1 / pyramid.metresPerCode
+        return heights.withUnsafeBufferPointer { exact -> Bool in
         var level = 0
         var tIn = tLo
         while true {
+            UrbanScene.stepCount &+= 1
+            if level == 0 { UrbanScene.level0Count &+= 1 }
             let bi = i >> level, bj = j >> level
             let nxb = positiveX ? (bi + 1) << level : bi << level
             let nyb = positiveY ? (bj + 1) << level : bj << level
@@ -151,15 +176,14 @@ extension UrbanScene {
             let ty = (Double(nyb) - oy) * invDy
             let tOut = min(tx, ty)
             let zMin = dz >= 0 ? z0 + tIn * dz : z0 + min(tOut, tHi) * dz
-            let blockMax = Double(data[offsets[level] + bj * widths[level] + bi])
-            var clear = blockMax <= zMin
-            if !clear {
+            let code = data[offsets[level] + HeightPyramid.tiledIndex(bi, bj, tilesPerRow[level])]
+            if Double(code) > zMin * invQ {
                 if level > 0 {
                     level -= 1
                     continue
                 }
-                clear = (i == ia && j == ja) || (i == ib && j == jb)
-                if !clear { return false }
+                // The code is an upper bound: check the exact height, then the ignored endpoints.
+                if Double(exact[j * w + i]) > zMin && !((i == ia && j == ja) || (i == ib && j == jb)) { return false }
             }
             // Skip the block.
             if tOut >= tHi { return true }
@@ -184,7 +208,10 @@ extension UrbanScene {
                 }
             }
             if dz >= 0 && z0 + tIn * dz >= maxH { return true }
-            if level < topLevel { level += 1 }
+            // Climb a level when the walk has entered another parent block (the one it was in had
+            // failed, or it would not be at this level).
+            if level < topLevel && ((i >> (level + 1)) != (bi >> 1) || (j >> (level + 1)) != (bj >> 1)) { level += 1 }
+        }
         }
     }
 }

@@ -120,7 +120,7 @@ public struct UrbanScene: LineOfSightModel, CustomStringConvertible {
         self.heights = clean
         self.origin = origin
         self.maxHeightMeters = clean.max() ?? 0
-        self.pyramid = HeightPyramid(heights: clean, width: width, height: height)
+        self.pyramid = HeightPyramid(heights: clean, width: width, height: height, maxHeight: clean.max() ?? 0)
         let lat = origin.latitudeDeg * .pi / 180, lon = origin.longitudeDeg * .pi / 180
         east = SIMD3(-sin(lon), cos(lon), 0)
         north = SIMD3(-sin(lat) * cos(lon), -sin(lat) * sin(lon), cos(lat))

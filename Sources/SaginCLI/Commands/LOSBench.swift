@@ -119,6 +119,7 @@ struct LOSBench: ParsableCommand {
             "\(10 + 20 * b)–\(30 + 20 * b)°: \(String(format: "%.3f", Double(bandLOS[b]) / Double(max(bandTotals[b], 1))))"
         }
         print("LOS fraction \(String(format: "%.4f", Double(losCount) / Double(queries))) (by elevation \(bands.joined(separator: ", ")))")
+        print("steps/query \(Double(UrbanScene.stepCount) / Double(queries * repetitions)) level0 \(Double(UrbanScene.level0Count) / Double(queries * repetitions))")
         print("median \(String(format: "%.2f", median(rates) / 1e6)) M LOS queries/s over \(repetitions) run(s), \(threads) thread(s); scene build \(String(format: "%.3f", buildSeconds)) s")
     }
 }
