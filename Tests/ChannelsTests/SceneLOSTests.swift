@@ -161,8 +161,9 @@ import SimCore
             let d = SIMD3(sin(a) * cos(e), cos(a) * cos(e), sin(e))
             let fast = scene.isLOS(receiver: o, azimuthDeg: az, elevationDeg: el)
             let plain = scene.isLOSWithoutPyramid(receiver: o, azimuthDeg: az, elevationDeg: el)
+            let vector = scene.isLOS(receiver: o, direction: d * 7.5)  // any length
             let exact = Self.exhaustiveLOS(cells, resolution: scene.resolutionMeters, from: o, direction: d, tEnd: 1e6, ignoring: ownCell(o))
-            if fast != exact || plain != exact { mismatches += 1 }
+            if fast != exact || plain != exact || vector != exact { mismatches += 1 }
             if exact { los += 1 }
         }
         #expect(mismatches == 0)
@@ -178,6 +179,36 @@ import SimCore
         }
         #expect(mismatches == 0)
         #expect(los > 200 && los < 1800, "the segments should mix LOS and NLOS, got \(los) LOS of 2000")
+    }
+
+    /// Pyramid codes bracket the height: (code − 1)·q < h ≤ code·q, and every coarser level holds the
+    /// maximum code of its 2×2 children.
+    @Test func pyramidCodes() {
+        let rng = RandomStreams(seed: 9).stream("test/codes")
+        let q = 57.0 / 255 * (1 + 1e-6)
+        for _ in 0 ..< 10_000 {
+            let h = Double(Float(rng.uniform(0, 57)))
+            let c = Double(HeightPyramid.code(h, q))
+            #expect((c - 1) * q < h && h <= c * q)
+        }
+        #expect(HeightPyramid.code(0, q) == 0)
+        let scene = Self.randomRaster(seed: 4)
+        let p = scene.pyramid
+        var w = scene.width, h = scene.height
+        for level in 1 ... p.topLevel {
+            let pw = w, ph = h
+            w = (w + 1) / 2; h = (h + 1) / 2
+            for r in 0 ..< h {
+                for c in 0 ..< w {
+                    var m: UInt8 = 0
+                    for (cc, rr) in [(2 * c, 2 * r), (2 * c + 1, 2 * r), (2 * c, 2 * r + 1), (2 * c + 1, 2 * r + 1)] where cc < pw && rr < ph {
+                        m = max(m, p.data[p.offsets[level - 1] + HeightPyramid.tiledIndex(cc, rr, p.tilesPerRow[level - 1])])
+                    }
+                    #expect(p.data[p.offsets[level] + HeightPyramid.tiledIndex(c, r, p.tilesPerRow[level])] == m)
+                }
+            }
+        }
+        #expect(w == 1 && h == 1)
     }
 
     /// A brute-force fine-step march (samples every 1 cm, blocked when a sample is below its cell's

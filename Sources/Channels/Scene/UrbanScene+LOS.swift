@@ -3,8 +3,9 @@ import Foundation
 /// A max-height pyramid over a raster, in one byte per cell: level 0 is the raster, level l + 1 holds
 /// the maximum of each 2×2 block of level l (blocks at the east/north edge of an odd-sized level take
 /// the cells that exist), up to a single cell. Heights are stored as codes ⌈h / q⌉ (q = tallest/255,
-/// so codes are conservative upper bounds: code·q ≥ h); a block whose code says "below the ray" is
-/// certainly clear, and a level-0 cell whose code says "above" is checked against its exact height.
+/// so (code − 1)·q < h ≤ code·q); a block whose code says "below the ray" is certainly clear, a
+/// level-0 cell whose code minus one is still above the ray certainly blocks, and only a ray within
+/// one code of a roof is checked against the cell's exact height.
 /// Each level is laid out in 8×8 tiles of 64 bytes (one cache line), so a ray's neighbouring cells
 /// share cache lines. Immutable after construction, so it can be shared between threads.
 final class HeightPyramid: @unchecked Sendable {
@@ -18,6 +19,17 @@ final class HeightPyramid: @unchecked Sendable {
     let topLevel: Int
     /// Metres per code.
     let metresPerCode: Double
+    /// A copy of the exact heights, row-major (reachable without a closure in the walk).
+    let exact: UnsafeMutablePointer<Float>
+
+    /// The code of height h: (code − 1)·q < h ≤ code·q, 0 for h ≤ 0 (q is such that code ≤ 255).
+    static func code(_ h: Double, _ q: Double) -> UInt8 {
+        guard h > 0 else { return 0 }
+        var c = min(255, max(1, (h / q).rounded(.up)))
+        while c < 255 && c * q < h { c += 1 }
+        while c > 1 && (c - 1) * q >= h { c -= 1 }
+        return UInt8(c)
+    }
 
     @inline(__always) static func tiledIndex(_ c: Int, _ r: Int, _ tilesPerRow: Int) -> Int {
         (((r >> 3) * tilesPerRow + (c >> 3)) << 6) | ((r & 7) << 3) | (c & 7)
@@ -42,12 +54,14 @@ final class HeightPyramid: @unchecked Sendable {
         data.initialize(repeating: 0, count: n)
         let q = max(Double(maxHeight), 1e-3) / 255 * (1 + 1e-6)
         metresPerCode = q
+        exact = .allocate(capacity: max(heights.count, 1))
+        for k in 0 ..< heights.count { exact[k] = heights[k] }
         let base = data, tpr0 = tilesPerRow[0]
         heights.withUnsafeBufferPointer { src in
             for r in 0 ..< height {
                 for c in 0 ..< width {
                     let h = Double(src[r * width + c])
-                    base[Self.tiledIndex(c, r, tpr0)] = h > 0 ? UInt8(min(255, (h / q).rounded(.up))) : 0
+                    base[Self.tiledIndex(c, r, tpr0)] = Self.code(h, q)
                 }
             }
         }
@@ -67,6 +81,7 @@ final class HeightPyramid: @unchecked Sendable {
     }
 
     deinit {
+        exact.deallocate()
         data.deallocate()
         offsets.deallocate()
         tilesPerRow.deallocate()
@@ -74,8 +89,6 @@ final class HeightPyramid: @unchecked Sendable {
 }
 
 extension UrbanScene {
-    public nonisolated(unsafe) static var stepCount = 0
-    public nonisolated(unsafe) static var level0Count = 0
     /// True when the ray from `receiver` towards (`azimuthDeg` clockwise from north, `elevationDeg`
     /// above the horizon) passes through no building before it leaves the raster or rises above the
     /// tallest building. The receiver's own cell is ignored; negative elevations are NLOS.
@@ -86,6 +99,16 @@ extension UrbanScene {
         return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
                      dx: sin(az) * ce * inv, dy: cos(az) * ce * inv, dz: sin(el), tEnd: .infinity,
                      ignoreEnd: false, usePyramid: true)
+    }
+
+    /// The direction form with the direction as an east-north-up vector (any length; it need not be
+    /// normalised): what a caller holding a satellite's ENU position has without computing angles.
+    /// A downward vector (negative up component) is NLOS.
+    public func isLOS(receiver r: SIMD3<Double>, direction d: SIMD3<Double>) -> Bool {
+        guard d.z >= 0 else { return false }
+        let inv = 1 / resolutionMeters
+        return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
+                     dx: d.x * inv, dy: d.y * inv, dz: d.z, tEnd: .infinity, ignoreEnd: false, usePyramid: true)
     }
 
     /// True when the segment between `a` and `b` passes through no building. The cells containing
@@ -113,105 +136,136 @@ extension UrbanScene {
                      ignoreEnd: false, usePyramid: false)
     }
 
-    /// Hierarchical 2-D DDA over the max-height pyramid.
-    ///
-    /// The ray is `(ox, oy) + t·(dx, dy)` in cell units (origin at the raster's south-west corner) and
-    /// `z0 + t·dz` in metres, for t in [0, tEnd]. At each step the walker stands in fine cell (i, j)
-    /// at parameter tIn and looks at the level-L block containing it: the ray leaves the block at
-    /// tOut (the nearer of the block's far x and y boundaries), and its lowest height over
-    /// [tIn, tOut] is at one end. If the block's maximum is not above that, the whole block is
-    /// skipped and the walker tries one level coarser; otherwise it descends a level, and a blocking
-    /// level-0 cell ends the walk as NLOS. The fine cell after a skip is computed from the exit
-    /// axis and clamped into the block's range, so the cell indices move monotonically and the walk
-    /// always terminates.
+    /// Hierarchical 2-D DDA over the max-height pyramid (see ``RayWalker``), run to the end.
     @inline(__always)
-    func march(ox: Double, oy: Double, z0: Double, dx rawDx: Double, dy rawDy: Double, dz: Double, tEnd: Double,
+    func march(ox: Double, oy: Double, z0: Double, dx: Double, dy: Double, dz: Double, tEnd: Double,
                ignoreEnd: Bool, usePyramid: Bool) -> Bool {
-        let w = width, h = height
+        var walker = RayWalker(scene: self, ox: ox, oy: oy, z0: z0, dx: dx, dy: dy, dz: dz, tEnd: tEnd,
+                               ignoreEnd: ignoreEnd, usePyramid: usePyramid)
+        let p = pyramid
+        let data = p.data, offsets = p.offsets, tilesPerRow = p.tilesPerRow, exact = UnsafePointer(p.exact)
+        while !walker.step(data: data, offsets: offsets, tilesPerRow: tilesPerRow, exact: exact) {}
+        return walker.visible
+    }
+}
+
+/// One ray's walk through the max-height pyramid, resumable step by step.
+///
+/// The ray is `(ox, oy) + t·(dx, dy)` in cell units (origin at the raster's south-west corner) and
+/// `z0 + t·dz` in metres, for t in [0, tEnd]. At each step the walker stands in fine cell (i, j)
+/// at parameter tIn and looks at the level-L block containing it: the ray leaves the block at
+/// tOut (the nearer of the block's far x and y boundaries), and its lowest height over
+/// [tIn, tOut] is at one end. If the block's (upper-bound) code is not above that, the whole block
+/// is skipped, and the walker climbs a level when it has entered another parent block; otherwise it
+/// descends a level, and a level-0 cell whose exact height is above the ray ends the walk as NLOS
+/// (unless it is an ignored endpoint cell). The fine cell after a skip is computed from the exit
+/// axis and clamped into the block's range, so the cell indices move monotonically and the walk
+/// always terminates. Leaving the raster, passing tEnd, or rising above the tallest building ends
+/// it as LOS. With `usePyramid` false it never leaves level 0 (a plain Amanatides–Woo walk).
+struct RayWalker {
+    var ox = 0.0, oy = 0.0, z0 = 0.0, dx = 0.0, dy = 0.0, dz = 0.0, invDx = 0.0, invDy = 0.0
+    var tHi = 0.0, maxH = 0.0, invQ = 0.0, tIn = 0.0
+    var w = 0, h = 0, ia = -1, ja = -1, ib = -1, jb = -1, topLevel = 0, i = 0, j = 0, level = 0
+    var positiveX = false, positiveY = false
+    /// The walk has ended; `visible` is its answer.
+    var finished = false
+    var visible = false
+
+    /// A walk already ended with the answer `visible`.
+    init(decided visible: Bool) {
+        finished = true
+        self.visible = visible
+    }
+
+    @inline(__always)
+    init(scene: UrbanScene, ox: Double, oy: Double, z0: Double, dx rawDx: Double, dy rawDy: Double, dz: Double, tEnd: Double,
+         ignoreEnd: Bool, usePyramid: Bool) {
+        self.init(decided: true)  // LOS unless the walk below is set up
+        let w = scene.width, h = scene.height
         let fw = Double(w), fh = Double(h)
+        if rawDx == 0 && rawDy == 0 { return }  // a vertical ray (or segment) stays in the ignored endpoint cell(s)
         // A zero component would give 0·∞; a tiny one never crosses a boundary inside the raster.
         let dx = rawDx == 0 ? 1e-30 : rawDx, dy = rawDy == 0 ? 1e-30 : rawDy
-        if rawDx == 0 && rawDy == 0 {
-            return true  // a vertical ray (or a vertical segment) stays in the ignored endpoint cell(s)
-        }
         let invDx = 1 / dx, invDy = 1 / dy
         // Clip [0, tEnd] to the raster [0, w] × [0, h].
-        var tLo = 0.0, tHi = tEnd
-        do {
-            let t1 = (0 - ox) * invDx, t2 = (fw - ox) * invDx
-            tLo = max(tLo, min(t1, t2)); tHi = min(tHi, max(t1, t2))
-            let t3 = (0 - oy) * invDy, t4 = (fh - oy) * invDy
-            tLo = max(tLo, min(t3, t4)); tHi = min(tHi, max(t3, t4))
-        }
-        guard tLo < tHi else { return true }  // never over the raster
-        let maxH = Double(maxHeightMeters)
-        if dz >= 0 ? z0 + tLo * dz >= maxH : z0 + tHi * dz >= maxH { return true }
-
+        let t1 = (0 - ox) * invDx, t2 = (fw - ox) * invDx
+        let t3 = (0 - oy) * invDy, t4 = (fh - oy) * invDy
+        let tLo = max(0, min(t1, t2), min(t3, t4)), tHi = min(tEnd, max(t1, t2), max(t3, t4))
+        guard tLo < tHi else { return }  // never over the raster
+        let maxH = Double(scene.maxHeightMeters)
+        if dz >= 0 ? z0 + tLo * dz >= maxH : z0 + tHi * dz >= maxH { return }
         @inline(__always) func cellIndex(_ v: Double, _ n: Int) -> Int {
-            let f = v.rounded(.down)
-            return f < 0 ? 0 : (f >= Double(n) ? n - 1 : Int(f))
+            v < 1 ? 0 : (v >= Double(n) ? n - 1 : Int(v))  // v ≥ 0 here, so truncation is the floor
         }
-        var i = cellIndex(ox + tLo * dx, w), j = cellIndex(oy + tLo * dy, h)
-        // Ignored endpoint cells (-1: none).
-        var ia = -1, ja = -1, ib = -1, jb = -1
+        (self.ox, self.oy, self.z0, self.dx, self.dy, self.dz) = (ox, oy, z0, dx, dy, dz)
+        (self.invDx, self.invDy, self.tHi, self.maxH, self.tIn) = (invDx, invDy, tHi, maxH, tLo)
+        self.invQ = 1 / scene.pyramid.metresPerCode
+        (self.w, self.h) = (w, h)
+        i = cellIndex(ox + tLo * dx, w)
+        j = cellIndex(oy + tLo * dy, h)
         if tLo == 0 { ia = i; ja = j }
         if ignoreEnd {
             let ex = ox + tEnd * dx, ey = oy + tEnd * dy
             if ex >= 0, ey >= 0, ex < fw, ey < fh { ib = Int(ex); jb = Int(ey) }
         }
-        let positiveX = dx > 0, positiveY = dy > 0
-        let topLevel = usePyramid ? pyramid.topLevel : 0
-        let data = pyramid.data, offsets = pyramid.offsets, tilesPerRow = pyramid.tilesPerRow
-        let invQ = 1 / pyramid.metresPerCode
-        return heights.withUnsafeBufferPointer { exact -> Bool in
-        var level = 0
-        var tIn = tLo
-        while true {
-            UrbanScene.stepCount &+= 1
-            if level == 0 { UrbanScene.level0Count &+= 1 }
-            let bi = i >> level, bj = j >> level
-            let nxb = positiveX ? (bi + 1) << level : bi << level
-            let nyb = positiveY ? (bj + 1) << level : bj << level
-            let tx = (Double(nxb) - ox) * invDx
-            let ty = (Double(nyb) - oy) * invDy
-            let tOut = min(tx, ty)
-            let zMin = dz >= 0 ? z0 + tIn * dz : z0 + min(tOut, tHi) * dz
-            let code = data[offsets[level] + HeightPyramid.tiledIndex(bi, bj, tilesPerRow[level])]
-            if Double(code) > zMin * invQ {
-                if level > 0 {
-                    level -= 1
-                    continue
-                }
-                // The code is an upper bound: check the exact height, then the ignored endpoints.
-                if Double(exact[j * w + i]) > zMin && !((i == ia && j == ja) || (i == ib && j == jb)) { return false }
+        positiveX = dx > 0
+        positiveY = dy > 0
+        topLevel = usePyramid ? scene.pyramid.topLevel : 0
+        finished = false
+    }
+
+    /// One step of the walk; true when it has ended (then `visible` is the answer).
+    @inline(__always)
+    mutating func step(data: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int>, tilesPerRow: UnsafeMutablePointer<Int>,
+                       exact: UnsafePointer<Float>) -> Bool {
+        if finished { return true }
+        let bi = i >> level, bj = j >> level
+        let nxb = positiveX ? (bi + 1) << level : bi << level
+        let nyb = positiveY ? (bj + 1) << level : bj << level
+        let tx = (Double(nxb) - ox) * invDx
+        let ty = (Double(nyb) - oy) * invDy
+        let tOut = min(tx, ty)
+        let zMin = dz >= 0 ? z0 + tIn * dz : z0 + min(tOut, tHi) * dz
+        let code = data[offsets[level] + HeightPyramid.tiledIndex(bi, bj, tilesPerRow[level])]
+        if Double(code) > zMin * invQ {
+            if level > 0 {
+                level -= 1
+                return false
             }
-            // Skip the block.
-            if tOut >= tHi { return true }
-            tIn = tOut
-            if tx <= ty {
-                i = positiveX ? nxb : nxb - 1
-                if i < 0 || i >= w { return true }
-                let y = Int((oy + tOut * dy).rounded(.down))
-                if positiveY {
-                    j = min(max(y, j), min(((bj + 1) << level) - 1, h - 1))
-                } else {
-                    j = max(min(y, j), bj << level)
-                }
+            // (code − 1)·q < h ≤ code·q: when (code − 1)·q ≥ zMin the cell blocks; otherwise the
+            // exact height decides. Then the ignored endpoint cells.
+            if (Double(code) - 1 >= zMin * invQ || Double(exact[j * w + i]) > zMin) && !((i == ia && j == ja) || (i == ib && j == jb)) {
+                finished = true; visible = false
+                return true
+            }
+        }
+        // Skip the block.
+        if tOut >= tHi { finished = true; visible = true; return true }
+        tIn = tOut
+        if tx <= ty {
+            i = positiveX ? nxb : nxb - 1
+            if i < 0 || i >= w { finished = true; visible = true; return true }
+            // Truncation: only a value in (−1, 0) rounds the wrong way, and the clamp fixes it.
+            let y = Int(max(oy + tOut * dy, -1))
+            if positiveY {
+                j = min(max(y, j), min(((bj + 1) << level) - 1, h - 1))
             } else {
-                j = positiveY ? nyb : nyb - 1
-                if j < 0 || j >= h { return true }
-                let x = Int((ox + tOut * dx).rounded(.down))
-                if positiveX {
-                    i = min(max(x, i), min(((bi + 1) << level) - 1, w - 1))
-                } else {
-                    i = max(min(x, i), bi << level)
-                }
+                j = max(min(y, j), bj << level)
             }
-            if dz >= 0 && z0 + tIn * dz >= maxH { return true }
-            // Climb a level when the walk has entered another parent block (the one it was in had
-            // failed, or it would not be at this level).
-            if level < topLevel && ((i >> (level + 1)) != (bi >> 1) || (j >> (level + 1)) != (bj >> 1)) { level += 1 }
+        } else {
+            j = positiveY ? nyb : nyb - 1
+            if j < 0 || j >= h { finished = true; visible = true; return true }
+            let x = Int(max(ox + tOut * dx, -1))
+            if positiveX {
+                i = min(max(x, i), min(((bi + 1) << level) - 1, w - 1))
+            } else {
+                i = max(min(x, i), bi << level)
+            }
         }
-        }
+        if dz >= 0 && z0 + tIn * dz >= maxH { finished = true; visible = true; return true }
+        // Climb a level when the walk has entered another parent block (the one it was in had
+        // failed, or it would not be at this level).
+        if level < topLevel && ((i >> (level + 1)) != (bi >> 1) || (j >> (level + 1)) != (bj >> 1)) { level += 1 }
+        return false
     }
 }

@@ -43,6 +43,12 @@ struct LOSBench: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Timed runs; the median queries/s is reported.")
     var repetitions: Int = 3
 
+    @Option(name: .customLong("per-receiver"), help: "Consecutive queries sharing one receiver (as when a ground user checks every satellite in view); 1 = a new random receiver for every query.")
+    var perReceiver: Int = 1
+
+    @Option(help: "Query form: 'angles' (isLOS(receiver:azimuthDeg:elevationDeg:), sin/cos per query), 'vector' (isLOS(receiver:direction:), ENU unit vectors precomputed with the pool) or 'both'.")
+    var api: String = "both"
+
     func validate() throws {
         guard P1410.presets[preset] != nil else {
             throw ValidationError("--preset: expected one of \(P1410.presets.keys.sorted().joined(separator: ", ")), found '\(preset)'")
@@ -52,7 +58,9 @@ struct LOSBench: ParsableCommand {
         }
         guard queries > 0 else { throw ValidationError("--queries must be positive") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        guard perReceiver > 0 else { throw ValidationError("--per-receiver must be positive") }
         guard repetitions > 0 else { throw ValidationError("--repeat must be positive") }
+        guard ["vector", "angles", "both"].contains(api) else { throw ValidationError("--api: expected angles, vector or both, found '\(api)'") }
     }
 
     func run() throws {
@@ -69,12 +77,20 @@ struct LOSBench: ParsableCommand {
         print("scene: \(preset) \(parameters), \(scene.width)×\(scene.height) cells at \(resolutionMeters) m, built-up fraction \(String(format: "%.3f", scene.builtUpFraction)), tallest \(String(format: "%.1f", scene.maxHeightMeters)) m; built in \(String(format: "%.3f", buildSeconds)) s")
 
         guard scene.builtUpFraction < 1 else { throw ValidationError("the scene has no street cells") }
-        let pool = QueryPool(scene: scene, count: min(queries, 1 << 20), rng: streams.stream("bench/los"))
-        print("\(queries) queries per run over \(threads) thread(s), pool of \(pool.count) distinct queries, elevation uniform 10…90°")
+        let pool = QueryPool(scene: scene, count: min(queries, 1 << 20), perReceiver: perReceiver, rng: streams.stream("bench/los"))
+        print("\(queries) queries per run over \(threads) thread(s), pool of \(pool.count) distinct queries, \(perReceiver) per receiver, elevation uniform 10…90°")
 
+        for form in api == "both" ? ["angles", "vector"] : [api] {
+            try time(form: form, scene: scene, pool: pool, buildSeconds: buildSeconds)
+        }
+    }
+
+    func time(form: String, scene: UrbanScene, pool: QueryPool, buildSeconds: Double) throws {
+        print(form == "vector" ? "isLOS(receiver:direction:), precomputed ENU direction vectors:" : "isLOS(receiver:azimuthDeg:elevationDeg:):")
         var rates: [Double] = []
         var losCount = 0
         var bandLOS = [Int](repeating: 0, count: 4)
+        let useVector = form == "vector"
         for r in 1 ... repetitions {
             let counts = Counts(threads: threads)
             let n = queries, nThreads = threads
@@ -83,28 +99,23 @@ struct LOSBench: ParsableCommand {
                 let lo = n * t / nThreads, hi = n * (t + 1) / nThreads
                 var los = 0
                 var band = (0, 0, 0, 0)
-                pool.x.withUnsafeBufferPointer { xs in
-                    pool.y.withUnsafeBufferPointer { ys in
-                        pool.azimuth.withUnsafeBufferPointer { az in
-                            pool.elevation.withUnsafeBufferPointer { el in
-                                let m = xs.count
-                                var k = lo % m
-                                for _ in lo ..< hi {
-                                    if scene.isLOS(receiver: SIMD3(xs[k], ys[k], 1.5), azimuthDeg: az[k], elevationDeg: el[k]) {
-                                        los += 1
-                                        switch Int((el[k] - 10) / 20) {
-                                        case 0: band.0 += 1
-                                        case 1: band.1 += 1
-                                        case 2: band.2 += 1
-                                        default: band.3 += 1
-                                        }
-                                    }
-                                    k += 1
-                                    if k == m { k = 0 }
-                                }
-                            }
+                let m = pool.count
+                var k = lo % m
+                for _ in lo ..< hi {
+                    let visible = useVector
+                        ? scene.isLOS(receiver: pool.receiver[k], direction: pool.direction[k])
+                        : scene.isLOS(receiver: pool.receiver[k], azimuthDeg: pool.azimuth[k], elevationDeg: pool.elevation[k])
+                    if visible {
+                        los += 1
+                        switch pool.band[k] {
+                        case 0: band.0 += 1
+                        case 1: band.1 += 1
+                        case 2: band.2 += 1
+                        default: band.3 += 1
                         }
                     }
+                    k += 1
+                    if k == m { k = 0 }
                 }
                 counts.set(t, los, [band.0, band.1, band.2, band.3])
             }
@@ -118,37 +129,43 @@ struct LOSBench: ParsableCommand {
         let bands = (0 ..< 4).map { b in
             "\(10 + 20 * b)–\(30 + 20 * b)°: \(String(format: "%.3f", Double(bandLOS[b]) / Double(max(bandTotals[b], 1))))"
         }
-        print("LOS fraction \(String(format: "%.4f", Double(losCount) / Double(queries))) (by elevation \(bands.joined(separator: ", ")))")
-        print("steps/query \(Double(UrbanScene.stepCount) / Double(queries * repetitions)) level0 \(Double(UrbanScene.level0Count) / Double(queries * repetitions))")
-        print("median \(String(format: "%.2f", median(rates) / 1e6)) M LOS queries/s over \(repetitions) run(s), \(threads) thread(s); scene build \(String(format: "%.3f", buildSeconds)) s")
+        print("  LOS fraction \(String(format: "%.4f", Double(losCount) / Double(queries))) (by elevation \(bands.joined(separator: ", ")))")
+        print("  median \(String(format: "%.2f", median(rates) / 1e6)) M LOS queries/s (\(form)) over \(repetitions) run(s), \(threads) thread(s); scene build \(String(format: "%.3f", buildSeconds)) s")
     }
 }
 
-/// Pre-drawn queries: street-level receivers and directions.
-private struct QueryPool: Sendable {
-    var x: [Double] = [], y: [Double] = [], azimuth: [Double] = [], elevation: [Double] = []
-    var count: Int { x.count }
+/// Pre-drawn queries: street-level receivers and directions (as angles and as ENU unit vectors).
+struct QueryPool: Sendable {
+    var receiver: [SIMD3<Double>] = [], azimuth: [Double] = [], elevation: [Double] = []
+    var direction: [SIMD3<Double>] = [], band: [UInt8] = []
+    var count: Int { receiver.count }
 
-    init(scene: UrbanScene, count: Int, rng: RNGStream) {
+    init(scene: UrbanScene, count: Int, perReceiver: Int, rng: RNGStream) {
         let halfW = scene.widthMeters / 2, halfH = scene.heightMeters / 2
-        for _ in 0 ..< count {
-            var p = SIMD2<Double>(0, 0)
-            repeat {
-                p = SIMD2(rng.uniform() * 2 * halfW - halfW, rng.uniform() * 2 * halfH - halfH)
-            } while scene.height(at: p) > 0
-            x.append(p.x); y.append(p.y)
-            azimuth.append(rng.uniform() * 360)
-            elevation.append(10 + rng.uniform() * 80)
+        var p = SIMD2<Double>(0, 0)
+        for k in 0 ..< count {
+            if k % perReceiver == 0 {
+                repeat {
+                    p = SIMD2(rng.uniform() * 2 * halfW - halfW, rng.uniform() * 2 * halfH - halfH)
+                } while scene.height(at: p) > 0
+            }
+            receiver.append(SIMD3(p.x, p.y, 1.5))
+            let az = rng.uniform() * 360, el = 10 + rng.uniform() * 80
+            azimuth.append(az)
+            elevation.append(el)
+            let a = az * .pi / 180, e = el * .pi / 180
+            direction.append(SIMD3(sin(a) * cos(e), cos(a) * cos(e), sin(e)))
+            band.append(UInt8(min(3, Int((el - 10) / 20))))
         }
     }
 
     /// Queries per elevation band (10–30, 30–50, 50–70, 70–90°) among the first `queries` of the cycle.
     func bandTotals(queries: Int) -> [Int] {
         var perPool = [Int](repeating: 0, count: 4)
-        for e in elevation { perPool[min(3, Int((e - 10) / 20))] += 1 }
+        for b in band { perPool[Int(b)] += 1 }
         let full = queries / count, rest = queries % count
         var totals = perPool.map { $0 * full }
-        for k in 0 ..< rest { totals[min(3, Int((elevation[k] - 10) / 20))] += 1 }
+        for k in 0 ..< rest { totals[Int(band[k])] += 1 }
         return totals
     }
 }
