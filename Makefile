@@ -46,6 +46,7 @@ bench: build
 	  echo "skipped sgp4 benchmark: $(STARLINK_TLE) not found (set STARLINK_TLE=FILE)"; \
 	fi
 	.build/release/sagin bench scenario Topologies/starlink-shell1.yaml
+	.build/release/sagin bench los
 
 doctor: build
 	.build/release/sagin doctor --sgemm

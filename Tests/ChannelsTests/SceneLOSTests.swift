@@ -138,7 +138,8 @@ import SimCore
         return UrbanScene(width: w, height: h, resolutionMeters: 1.5, heights: hs)
     }
 
-    /// The pyramid-accelerated walk, the plain cell walk and the exhaustive test agree exactly on
+    /// The box index (street receivers inside the raster), the pyramid-accelerated walk, the plain
+    /// cell walk and the exhaustive test agree exactly on
     /// 2,000 random direction rays (receivers anywhere, also inside towers and outside the raster)
     /// and 2,000 random segments, in a random raster and in a generated P.1410 city.
     @Test(arguments: [0, 1])
@@ -162,8 +163,9 @@ import SimCore
             let fast = scene.isLOS(receiver: o, azimuthDeg: az, elevationDeg: el)
             let plain = scene.isLOSWithoutPyramid(receiver: o, azimuthDeg: az, elevationDeg: el)
             let vector = scene.isLOS(receiver: o, direction: d * 7.5)  // any length
+            let walk = scene.isLOSByWalk(receiver: o, azimuthDeg: az, elevationDeg: el)  // no box index
             let exact = Self.exhaustiveLOS(cells, resolution: scene.resolutionMeters, from: o, direction: d, tEnd: 1e6, ignoring: ownCell(o))
-            if fast != exact || plain != exact || vector != exact { mismatches += 1 }
+            if fast != exact || plain != exact || vector != exact || walk != exact { mismatches += 1 }
             if exact { los += 1 }
         }
         #expect(mismatches == 0)

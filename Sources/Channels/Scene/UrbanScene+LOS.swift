@@ -1,4 +1,5 @@
 import Foundation
+import Orbits
 
 /// A max-height pyramid over a raster, in one byte per cell: level 0 is the raster, level l + 1 holds
 /// the maximum of each 2×2 block of level l (blocks at the east/north edge of an odd-sized level take
@@ -94,10 +95,23 @@ extension UrbanScene {
     /// tallest building. The receiver's own cell is ignored; negative elevations are NLOS.
     public func isLOS(receiver r: SIMD3<Double>, azimuthDeg: Double, elevationDeg: Double) -> Bool {
         guard elevationDeg >= 0 else { return false }
-        let az = azimuthDeg * (Double.pi / 180), el = elevationDeg * (Double.pi / 180)
-        let ce = cos(el), inv = 1 / resolutionMeters
-        return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
-                     dx: sin(az) * ce * inv, dy: cos(az) * ce * inv, dz: sin(el), tEnd: .infinity,
+        // Both angles' sines and cosines in one SIMD call (within 2 ulp of libm).
+        let sc = SIMDMath.sincos(SIMD4(azimuthDeg * (Double.pi / 180), elevationDeg * (Double.pi / 180), 0, 0))
+        let ce = sc.cos[1]
+        return isLOS(receiver: r, dx: sc.sin[0] * ce, dy: sc.cos[0] * ce, dz: sc.sin[1])
+    }
+
+    /// Direction queries: from a street cell inside the raster through the box index (the same
+    /// answer as the cell walk, see ``RectangleIndex``); otherwise the pyramid walk.
+    @inline(__always)
+    func isLOS(receiver r: SIMD3<Double>, dx: Double, dy: Double, dz: Double) -> Bool {
+        let inv = 1 / resolutionMeters
+        let ox = (r.x + widthMeters / 2) * inv, oy = (r.y + heightMeters / 2) * inv
+        if ox >= 0, oy >= 0, ox < Double(width), oy < Double(height), !rectangles.isBuilt(Int(ox), Int(oy)) {
+            return rectangles.isLOS(ox: ox, oy: oy, z0: r.z, dx: dx * inv, dy: dy * inv, dz: dz, width: width, height: height,
+                                    maxH: Double(maxHeightMeters))
+        }
+        return march(ox: ox, oy: oy, z0: r.z, dx: dx * inv, dy: dy * inv, dz: dz, tEnd: .infinity,
                      ignoreEnd: false, usePyramid: true)
     }
 
@@ -106,9 +120,17 @@ extension UrbanScene {
     /// A downward vector (negative up component) is NLOS.
     public func isLOS(receiver r: SIMD3<Double>, direction d: SIMD3<Double>) -> Bool {
         guard d.z >= 0 else { return false }
-        let inv = 1 / resolutionMeters
+        return isLOS(receiver: r, dx: d.x, dy: d.y, dz: d.z)
+    }
+
+    /// The direction test by the pyramid walk only (no box index), for checking.
+    func isLOSByWalk(receiver r: SIMD3<Double>, azimuthDeg: Double, elevationDeg: Double) -> Bool {
+        guard elevationDeg >= 0 else { return false }
+        let az = azimuthDeg * (Double.pi / 180), el = elevationDeg * (Double.pi / 180)
+        let ce = cos(el), inv = 1 / resolutionMeters
         return march(ox: (r.x + widthMeters / 2) * inv, oy: (r.y + heightMeters / 2) * inv, z0: r.z,
-                     dx: d.x * inv, dy: d.y * inv, dz: d.z, tEnd: .infinity, ignoreEnd: false, usePyramid: true)
+                     dx: sin(az) * ce * inv, dy: cos(az) * ce * inv, dz: sin(el), tEnd: .infinity,
+                     ignoreEnd: false, usePyramid: true)
     }
 
     /// True when the segment between `a` and `b` passes through no building. The cells containing

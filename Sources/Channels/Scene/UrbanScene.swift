@@ -104,6 +104,8 @@ public struct UrbanScene: LineOfSightModel, CustomStringConvertible {
     public let maxHeightMeters: Float
     /// The max-height pyramid used by the ray marcher.
     let pyramid: HeightPyramid
+    /// The buildings as bucketed boxes, for direction queries from street level.
+    let rectangles: RectangleIndex
     /// ECEF → ENU rotation rows and the origin's ECEF position (metres).
     private let east: SIMD3<Double>, north: SIMD3<Double>, up: SIMD3<Double>, originECEF: SIMD3<Double>
 
@@ -121,6 +123,7 @@ public struct UrbanScene: LineOfSightModel, CustomStringConvertible {
         self.origin = origin
         self.maxHeightMeters = clean.max() ?? 0
         self.pyramid = HeightPyramid(heights: clean, width: width, height: height, maxHeight: clean.max() ?? 0)
+        self.rectangles = RectangleIndex(heights: clean, width: width, height: height)
         let lat = origin.latitudeDeg * .pi / 180, lon = origin.longitudeDeg * .pi / 180
         east = SIMD3(-sin(lon), cos(lon), 0)
         north = SIMD3(-sin(lat) * cos(lon), -sin(lat) * sin(lon), cos(lat))

@@ -16,7 +16,7 @@ struct LOSBench: ParsableCommand {
         receivers at 1.5 m on random street cells, azimuth uniform in [0, 360)°, elevation uniform in
         [10, 90]°. A pool of at most 2^20 distinct queries is drawn from the seeded stream
         "bench/los" before timing and cycled through; the queries are split evenly over --threads.
-        Prints the scene build time (raster + pyramid), queries/s (median of --repeat runs) and the
+        Prints the scene build time (raster, pyramid, box index), queries/s (median of --repeat runs) and the
         LOS fraction overall and by elevation band. Target: ≥ 10 M queries/s for the urban preset,
         2 km × 2 km at 1 m, 2 threads, release build.
         """
