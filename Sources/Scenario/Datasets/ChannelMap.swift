@@ -85,13 +85,12 @@ public enum ChannelMap {
         let x0 = -Double(columns) * o.cellMeters / 2, y0 = -Double(rows) * o.cellMeters / 2
         let ppc = o.pixelsPerCell ?? max(1, 800 / max(columns, rows))
 
-        let staging = try StagingFolder(final: folder)
-        defer { staging.discardIfUncommitted() }
-        let mapCSV = try CSVWriter(path: staging.path + "/map.csv", header: [
+        let staging = try RunFolder(path: folder)
+        let mapCSV = try CSVWriter(path: staging.stagingPath + "/map.csv", header: [
             "cell_x_m", "cell_y_m", "lat_deg", "lon_deg", "built_up_fraction", "street_points", "visible_links",
             "los_links", "los_fraction",
         ])
-        let skyCSV = try CSVWriter(path: staging.path + "/sky.csv", header: [
+        let skyCSV = try CSVWriter(path: staging.stagingPath + "/sky.csv", header: [
             "cell_x_m", "cell_y_m", "azimuth_deg", "elevation_deg", "los_fraction",
         ])
         var heat = [UInt8](repeating: 0, count: columns * rows * ppc * ppc)
@@ -160,44 +159,11 @@ public enum ChannelMap {
         try skyCSV.close()
         let png = PNGCodec.encode8(width: columns * ppc, height: rows * ppc, samples: heat,
                                    text: [("Description", "LOS fraction per cell, 0 black to 1 white, north up")])
-        try Data(png).write(to: URL(fileURLWithPath: staging.path + "/map.png"))
-        try scene.writePNG(path: staging.path + "/scene.png")
+        try Data(png).write(to: URL(fileURLWithPath: staging.stagingPath + "/map.png"))
+        try scene.writePNG(path: staging.stagingPath + "/scene.png")
         try staging.commit()
         return Result(folder: folder, cells: columns * rows, cellsWithLinks: cellsWithLinks,
                       losFraction: totalLinks > 0 ? Double(totalLOS) / Double(totalLinks) : 0,
                       upperNodesInView: links.count)
-    }
-}
-
-/// A folder built under a hidden name beside its destination and renamed into place.
-final class StagingFolder {
-    let final: String
-    let path: String
-
-    init(final: String) throws {
-        self.final = final
-        let url = URL(fileURLWithPath: final)
-        path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        guard !FileManager.default.fileExists(atPath: final) else {
-            throw DatasetError("\(final) already exists; choose another --out or remove it")
-        }
-        try? FileManager.default.removeItem(atPath: path)
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw DatasetError("\(final): cannot create the folder: \(error.localizedDescription)")
-        }
-    }
-
-    private var committed = false
-
-    func commit() throws {
-        try FileManager.default.moveItem(atPath: path, toPath: final)
-        committed = true
-    }
-
-    /// Removes the staging folder after a failure (a no-op once committed).
-    func discardIfUncommitted() {
-        if !committed { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -54,6 +54,29 @@ public final class RunFolder {
         }
     }
 
+    /// Prepares the folder `path` itself (an output folder the user named); fails if it exists.
+    public init(path: String) throws {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path) else {
+            throw RunFolderError(path: path, reason: "it already exists; choose another name or remove it")
+        }
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        do {
+            try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw RunFolderError(path: parent, reason: "\(error.localizedDescription)")
+        }
+        finalPath = path
+        stagingPath = "\(parent)/.\(url.lastPathComponent).partial-\(getpid())"
+        try? fm.removeItem(atPath: stagingPath)
+        do {
+            try fm.createDirectory(atPath: stagingPath, withIntermediateDirectories: false)
+        } catch {
+            throw RunFolderError(path: stagingPath, reason: "\(error.localizedDescription)")
+        }
+    }
+
     /// Writes one file into the folder.
     public func write(_ fileName: String, contents: String) throws {
         precondition(!committed, "RunFolder already committed")
