@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Links", targets: ["Links"]),
         .library(name: "Channels", targets: ["Channels"]),
         .library(name: "Scenario", targets: ["Scenario"]),
+        .library(name: "Learn", targets: ["Learn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "Links", dependencies: ["SimCore", "Orbits"]),
         // ChannelProvider protocol and providers (empirical: TR 38.811, Al-Hourani A2G).
         .target(name: "Channels", dependencies: ["SimCore", "Links"]),
+        // Tensors on OpenBLAS, layers with backward passes, losses, optimisers, safetensors.
+        .target(name: "Learn", dependencies: ["SimCore"]),
         // Topology files, validation, building a simulation, the run, recorders and run folders.
         .target(
             name: "Scenario",
@@ -49,6 +52,7 @@ let package = Package(
                 "SimCore",
                 "Orbits",
                 "Scenario",
+                "Learn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "LinksTests", dependencies: ["Links", "Orbits", "SimCore"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Links", "SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Mobility", "Links", "Channels", "Orbits", "SimCore"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "SimCore"]),
         .testTarget(name: "SaginCLITests", dependencies: ["SaginCLI", "SimCore", "sagin"]),
     ],
     swiftLanguageModes: [.v6]
