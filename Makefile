@@ -47,6 +47,7 @@ bench: build
 	fi
 	.build/release/sagin bench scenario Topologies/starlink-shell1.yaml
 	.build/release/sagin bench los
+	.build/release/sagin bench learn
 
 doctor: build
 	.build/release/sagin doctor --sgemm
