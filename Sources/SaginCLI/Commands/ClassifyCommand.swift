@@ -1,0 +1,115 @@
+import ArgumentParser
+import Channels
+import Foundation
+import Learn
+import Links
+import SimCore
+
+/// `sagin classify`: LOS/NLOS (or any 0/1 label) classifiers compared on a train/test split.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Train and compare binary classifiers on a labelled CSV train/test split.",
+        discussion: """
+        Works on any CSV with a header row and a 0/1 label column (also true/false, los/nlos). Features
+        are --features, or every all-numeric column except the label. Methods:
+          knn        k-nearest neighbours on z-scored features (--k)
+          gbdt       gradient-boosted trees, second order with histogram splits (--trees, --depth, --learning-rate)
+          empirical  no learning: LOS when the TR 38.811 LOS probability at the row's elevation_deg is at least 0.5
+                     (--environment); needs an elevation_deg column in the test file
+        Prints and writes (--out) accuracy, precision, recall, F1, the confusion matrix, and training and
+        inference time per method. The diffusion (gdm) and CNN methods arrive with the generative models.
+          sagin classify --train train.csv --test test.csv --methods knn,gbdt,empirical
+        """
+    )
+
+    @Option(help: "Training CSV.") var train: String
+    @Option(help: "Test CSV (same columns).") var test: String
+    @Option(help: "Comma-separated methods: knn, gbdt, empirical.") var methods: String = "knn,gbdt,empirical"
+    @Option(help: "Label column (0/1, true/false or los/nlos).") var label: String = "los"
+    @Option(help: "Comma-separated feature columns (default: every all-numeric column but the label).") var features: String?
+    @Option(help: "Results CSV.") var out: String = "classification.csv"
+    @Option(help: "Neighbours for knn.") var k: Int = 15
+    @Option(help: "Trees for gbdt.") var trees: Int = 100
+    @Option(help: "Tree depth for gbdt.") var depth: Int = 6
+    @Option(help: "Learning rate (shrinkage) for gbdt.") var learningRate: Double = 0.3
+    @Option(help: "Environment of the empirical method: dense-urban, urban, suburban, rural, high-rise.") var environment: String = "urban"
+
+    func run() throws {
+        let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let known = ["knn", "gbdt", "empirical"]
+        for m in names where !known.contains(m) {
+            throw ValidationError("--methods: unknown method '\(m)'; known: \(known.joined(separator: ", "))")
+        }
+        guard !names.isEmpty else { throw ValidationError("--methods: give at least one method") }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1, found \(k)") }
+        guard trees >= 1, depth >= 1 else { throw ValidationError("--trees and --depth must be at least 1") }
+        guard let env = Links.Environment(rawValue: environment) else {
+            throw ValidationError("--environment: expected one of \(Links.Environment.allCases.map(\.rawValue).joined(separator: ", ")), found '\(environment)'")
+        }
+        try reportingErrors {
+            let wanted = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let trainTable = try LabelledTable.load(path: train, label: label, features: wanted)
+            let testTable = try LabelledTable.load(path: test, label: label, features: trainTable.featureNames)
+            print("classify: \(trainTable.rows) training and \(testTable.rows) test rows, \(trainTable.featureNames.count) features (\(trainTable.featureNames.joined(separator: ", "))), label '\(label)'")
+            var results: [(method: String, metrics: BinaryMetrics, trainS: Double, inferS: Double)] = []
+            for method in names {
+                let t0 = Clock.seconds()
+                let predict: () throws -> [Int]
+                switch method {
+                case "knn":
+                    var model = KNearestNeighbors(k: k, weighted: false, standardize: true)
+                    model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)
+                    let fitted = model
+                    predict = { fitted.predict(Self.tensor(testTable)) }
+                case "gbdt":
+                    var model = GradientBoostedTrees(trees: trees, depth: depth, learningRate: Float(learningRate))
+                    model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)
+                    let fitted = model
+                    predict = { fitted.predict(Self.tensor(testTable)) }
+                default:
+                    let elevation = try LabelledTable.load(path: test, label: label, features: ["elevation_deg"])
+                    predict = {
+                        elevation.features.map { TR38811.losProbability(environment: env, elevationDeg: Double($0)) >= 0.5 ? 1 : 0 }
+                    }
+                }
+                let t1 = Clock.seconds()
+                let predicted = try predict()
+                let t2 = Clock.seconds()
+                results.append((method, BinaryMetrics(truth: testTable.labels, predicted: predicted), t1 - t0, t2 - t1))
+            }
+            var csv = "method,accuracy,precision,recall,f1,true_positives,false_positives,true_negatives,false_negatives,train_s,inference_s\n"
+            print("method      accuracy  precision  recall   F1      TP     FP     TN     FN     train s  infer s")
+            for r in results {
+                let m = r.metrics
+                func f(_ v: Double) -> String { String(format4: v) }
+                csv += "\(r.method),\(f(m.accuracy)),\(f(m.precision)),\(f(m.recall)),\(f(m.f1)),\(m.truePositives),\(m.falsePositives),\(m.trueNegatives),\(m.falseNegatives),\(f(r.trainS)),\(f(r.inferS))\n"
+                print(r.method.padding(toLength: 11, withPad: " ", startingAt: 0), f(m.accuracy), "   ", f(m.precision), "   ", f(m.recall), f(m.f1),
+                      String(m.truePositives).leftPadded(6), String(m.falsePositives).leftPadded(6),
+                      String(m.trueNegatives).leftPadded(6), String(m.falseNegatives).leftPadded(6),
+                      f(r.trainS).leftPadded(9), f(r.inferS).leftPadded(8))
+            }
+            let tmp = out + ".partial-\(getpid())"
+            try csv.write(toFile: tmp, atomically: false, encoding: .utf8)
+            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+            try FileManager.default.moveItem(atPath: tmp, toPath: out)
+            print("results: \(out)")
+        }
+    }
+
+    static func tensor(_ t: LabelledTable) -> Tensor {
+        Tensor(shape: [t.rows, t.featureNames.count], values: t.features)
+    }
+}
+
+extension String {
+    /// Four decimals, locale-free.
+    init(format4 v: Double) {
+        let scaled = (abs(v) * 10_000).rounded()
+        let whole = Int(scaled) / 10_000, frac = Int(scaled) % 10_000
+        let f = String(frac)
+        self = (v < 0 && scaled > 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: 4 - f.count) + f
+    }
+
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}
