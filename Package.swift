@@ -42,7 +42,7 @@ let package = Package(
         // Topology files, validation, building a simulation, the run, recorders and run folders.
         .target(
             name: "Scenario",
-            dependencies: ["SimCore", "Orbits", "Mobility", "Links", "Channels",
+            dependencies: ["SimCore", "Orbits", "Mobility", "Links", "Channels", "Learn",
                            .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool's commands, as a library so they can be tested.

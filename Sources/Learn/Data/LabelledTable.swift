@@ -18,18 +18,21 @@ public struct LabelledTable: Sendable {
     public var labels: [Int]
     public var rows: Int { labels.count }
 
-    /// Reads `path`. `features` nil: every column other than `label` whose every value is a number.
-    public static func load(path: String, label: String, features wanted: [String]?) throws -> LabelledTable {
+    /// Reads `path`. `features` nil: every column other than `label` and the `excluding` names whose
+    /// every value is a number.
+    public static func load(path: String, label: String, features wanted: [String]?,
+                            excluding: Set<String> = []) throws -> LabelledTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LabelledTableError(file: path, line: 0, message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw LabelledTableError(file: path, line: 0, message: "not UTF-8 text")
         }
-        return try parse(text, file: path, label: label, features: wanted)
+        return try parse(text, file: path, label: label, features: wanted, excluding: excluding)
     }
 
-    public static func parse(_ text: String, file: String, label: String, features wanted: [String]?) throws -> LabelledTable {
+    public static func parse(_ text: String, file: String, label: String, features wanted: [String]?,
+                             excluding: Set<String> = []) throws -> LabelledTable {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
@@ -53,7 +56,9 @@ public struct LabelledTable: Sendable {
                 return i
             }
         } else {
-            columns = header.indices.filter { i in i != labelIndex && cells.allSatisfy { Float($0[i]) != nil } }
+            columns = header.indices.filter { i in
+                i != labelIndex && !excluding.contains(header[i]) && cells.allSatisfy { Float($0[i]) != nil }
+            }
             guard !columns.isEmpty else { throw LabelledTableError(file: file, line: 1, message: "no all-numeric feature column") }
         }
         var features = [Float](), labels = [Int]()
