@@ -14,7 +14,8 @@
 /// ```
 public enum ChannelProviders {
     /// Names accepted by ``make(named:seed:)``, in the order they were added.
-    public static let names: [String] = [EmpiricalChannelProvider.expectedName, EmpiricalChannelProvider.sampledName]
+    public static let names: [String] = [EmpiricalChannelProvider.expectedName, EmpiricalChannelProvider.sampledName,
+                                         GDMChannelProvider.providerName]
 
     /// Seed of sampling providers when the caller gives none.
     public static let defaultSeed: UInt64 = 0
@@ -23,8 +24,11 @@ public enum ChannelProviders {
     /// the others).
     ///
     /// - Throws: ``ChannelProviderError/unknownProvider(name:known:)`` listing ``names``.
-    public static func make(named name: String, seed: UInt64 = defaultSeed) throws -> any ChannelProvider {
+    public static func make(named name: String, seed: UInt64 = defaultSeed, model: String? = nil) throws -> any ChannelProvider {
         switch name {
+        case GDMChannelProvider.providerName:
+            guard let model else { throw ChannelProviderError.missingModel(name: name, expected: "a channel map folder written by `sagin map`") }
+            return GDMChannelProvider(map: try ChannelInformationMap.load(folder: model))
         case EmpiricalChannelProvider.expectedName:
             return EmpiricalChannelProvider()
         case EmpiricalChannelProvider.sampledName:
@@ -45,12 +49,16 @@ public enum ChannelProviders {
 public enum ChannelProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No provider has this name; `known` lists the ones that exist.
     case unknownProvider(name: String, known: [String])
+    /// The provider reads a trained model or map and none was named.
+    case missingModel(name: String, expected: String)
 
     /// `unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled`.
     public var description: String {
         switch self {
         case .unknownProvider(let name, let known):
             return "unknown channel provider '\(name)'; known providers: \(known.joined(separator: ", "))"
+        case .missingModel(let name, let expected):
+            return "channel provider '\(name)' needs channel_model: \(expected)"
         }
     }
 }

@@ -29,8 +29,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Override scenario.duration (e.g. 10min, 6h).")
     var duration: DurationArgument?
 
-    @Option(help: "Channel provider for every link type (overrides the topology): empirical (expected values) or empirical-sampled (LOS state and shadowing drawn from the scenario seed).")
+    @Option(help: "Channel provider for every link type (overrides the topology): empirical (expected values), empirical-sampled (LOS state and shadowing drawn from the scenario seed) or gdm (with --channel-model).")
     var channel: String?
+
+    @Option(help: "Model or map the --channel provider reads (gdm: a folder written by sagin map).")
+    var channelModel: String?
 
     @Flag(help: "No progress line and no summary, only the run folder path.")
     var quiet = false
@@ -52,8 +55,9 @@ struct RunCommand: ParsableCommand {
         let control = RunControl()
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         control.onProgress = { progress.update($0) }
-        let options = ScenarioRunner.Options(outputDirectory: output, channelOverride: channel,
+        var options = ScenarioRunner.Options(outputDirectory: output, channelOverride: channel,
                                              softwareVersion: SaginCommand.version)
+        options.channelModelOverride = channelModel
         let result: ScenarioRunner.Result
         do {
             result = try ScenarioRunner.run(topo, options: options, control: control)

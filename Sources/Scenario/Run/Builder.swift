@@ -13,7 +13,7 @@ extension ScenarioRunner {
     }
 
     /// Turns a validated topology into nodes, motion models and link classes.
-    static func build(_ topology: Topology, channelOverride: String?) throws -> Built {
+    static func build(_ topology: Topology, channelOverride: String?, channelModelOverride: String? = nil) throws -> Built {
         let satellites = try SatelliteSet(topology: topology)
         let horizon = topology.scenario.duration + topology.scenario.step
         let streams = RandomStreams(seed: topology.scenario.seed)
@@ -87,7 +87,8 @@ extension ScenarioRunner {
             let providerName = channelOverride ?? spec.channel
             let provider: any ChannelProvider
             do {
-                provider = try ChannelProviders.make(named: providerName, seed: topology.scenario.seed)
+                provider = try ChannelProviders.make(named: providerName, seed: topology.scenario.seed,
+                                                     model: channelModelOverride ?? spec.channelModel)
             } catch {
                 throw ScenarioBuildError(keyPath: channelOverride == nil ? "links[\(i)].channel" : "--channel",
                                          message: "\(error)")

@@ -25,6 +25,8 @@ public enum ScenarioRunner {
         public var timestamp: UTCInstant
         /// Channel provider for every link type, overriding the topology.
         public var channelOverride: String?
+        /// Model or map of the overriding provider (`gdm`: a `sagin map` folder).
+        public var channelModelOverride: String?
         /// Recorded in run.json.
         public var softwareVersion: String
 
@@ -49,7 +51,8 @@ public enum ScenarioRunner {
 
     /// Builds and runs `topology`.
     public static func run(_ topology: Topology, options: Options = Options(), control: RunControl? = nil) throws -> Result {
-        let built = try build(topology, channelOverride: options.channelOverride)
+        let built = try build(topology, channelOverride: options.channelOverride,
+                              channelModelOverride: options.channelModelOverride)
         let folder = try RunFolder(parent: options.outputDirectory ?? topology.outputs.directory,
                                    name: topology.scenario.name, timestamp: options.timestamp)
         let recorder = try Recorder(folder: folder.stagingPath, outputs: topology.outputs, linkClasses: built.classes.count)
@@ -70,7 +73,7 @@ public enum ScenarioRunner {
         let record = RunRecord(saginVersion: options.softwareVersion, seed: topology.scenario.seed,
                                blasCore: BLAS.coreName, gslVersion: GSLInfo.version,
                                topologyFile: topology.sourcePath, channelOverride: options.channelOverride,
-                               topology: topology)
+                               channelModelOverride: options.channelModelOverride, topology: topology)
         try folder.write("run.json", contents: try jsonText(record))
         let path = try folder.commit()
         return Result(folder: path, partial: partial, summary: summary, wallSeconds: wall,
@@ -104,11 +107,13 @@ struct RunRecord: Encodable {
     var gslVersion: String
     var topologyFile: String
     var channelOverride: String?
+    var channelModelOverride: String?
     var topology: Topology
 
     enum CodingKeys: String, CodingKey {
         case saginVersion = "sagin_version", seed, blasCore = "blas_core", gslVersion = "gsl_version"
-        case topologyFile = "topology_file", channelOverride = "channel_override", topology
+        case topologyFile = "topology_file", channelOverride = "channel_override"
+        case channelModelOverride = "channel_model_override", topology
     }
 }
 

@@ -47,6 +47,9 @@ public struct LinkSpec: Sendable, Hashable, Codable {
     public var minElevationDeg: Double
     /// Channel provider name.
     public var channel: String
+    /// The trained model or map the provider reads (`gdm`: a `sagin map` folder), resolved against the
+    /// topology file's folder; nil when the provider needs none.
+    public var channelModel: String?
     /// DVB-S2X roll-off: symbol rate = bandwidth / (1 + rolloff).
     public var rolloff: Double
 

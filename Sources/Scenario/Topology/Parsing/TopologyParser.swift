@@ -198,7 +198,7 @@ struct TopologyParser {
         var seen: [LinkType: YAMLValue] = [:]
         for item in try v.list() {
             let m = try item.map()
-            try m.checkKeys(["type", "frequency_ghz", "bandwidth_mhz", "direction", "min_elevation_deg", "channel", "rolloff"])
+            try m.checkKeys(["type", "frequency_ghz", "bandwidth_mhz", "direction", "min_elevation_deg", "channel", "channel_model", "rolloff"])
             let typeValue = try m.required("type", "one of \(LinkType.allCases.map(\.rawValue).joined(separator: ", "))")
             let type = try typeValue.word(LinkType.self)
             if let first = seen[type] {
@@ -227,6 +227,11 @@ struct TopologyParser {
                 let name = try c.string()
                 guard !name.isEmpty else { throw c.error(.invalidValue, "expected a channel provider name, found an empty string") }
                 link.channel = name
+            }
+            if let c = m["channel_model"] {
+                let path = try c.string()
+                guard !path.isEmpty else { throw c.error(.invalidValue, "expected the path of a channel model or map, found an empty string") }
+                link.channelModel = path.hasPrefix("/") || directory.isEmpty ? path : directory + (directory.hasSuffix("/") ? "" : "/") + path
             }
             link.rolloff = try m.optional("rolloff") { v throws(TopologyError) in try v.number(in: 0 ... 1, "a roll-off in [0, 1]") }
                 ?? link.rolloff
