@@ -49,6 +49,14 @@ public final class DiffusionClassifier {
             self.pruneZ = pruneZ; self.seed = seed; self.rowsPerBatch = rowsPerBatch
         }
 
+        /// `timesteps` grid points (at most the model's T), `noises` per timestep, two stages: an eighth
+        /// of the grid (at least 4 timesteps), then all of it.
+        public static func grid(_ timesteps: Int = 64, noises: Int = 4, modelTimesteps: Int) -> Configuration {
+            let n = max(1, min(timesteps, modelTimesteps))
+            let first = min(n, max(4, n / 8))
+            return Configuration(timesteps: n, noisesPerTimestep: noises, stages: first < n ? [first, n] : [n])
+        }
+
         public func validate(modelTimesteps: Int) throws {
             func bad(_ m: String) -> DiffusionModelError { .invalidConfiguration(m) }
             guard timesteps >= 1, timesteps <= modelTimesteps else {

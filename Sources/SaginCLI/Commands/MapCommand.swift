@@ -43,8 +43,7 @@ struct MapCommand: ParsableCommand {
             let (topo, city, label) = try scene.load()
             let gdm = try DiffusionModel.load(from: model)
             let classifier = try DiffusionClassifier(
-                model: gdm, configuration: .init(timesteps: classifierTimesteps, noisesPerTimestep: noises,
-                                                 stages: classifierTimesteps >= 16 ? [8, classifierTimesteps] : [classifierTimesteps]))
+                model: gdm, configuration: .grid(classifierTimesteps, noises: noises, modelTimesteps: gdm.configuration.timesteps))
             var options = InformationMapBuilder.Options()
             options.cells = cells
             options.azimuthBins = azimuthBins

@@ -103,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             }
             progress.finish()
             let t0 = Clock.seconds()
-            let classifier = try DiffusionClassifier(model: gdm)
+            let classifier = try DiffusionClassifier(model: gdm, configuration: .grid(modelTimesteps: config.timesteps))
             let s = classifier.calibrate(data: DatasetColumns.tensor(table), labels: table.labels)
             classifier.storeCalibration()
             print("train gdm: prior correction fitted on \(min(table.rows, 1000)) rows in \(String(format4: Clock.seconds() - t0)) s: s = \(s), log priors \(classifier.logPriors.map { String(format4: $0) }.joined(separator: ", "))")
