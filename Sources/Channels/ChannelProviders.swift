@@ -8,9 +8,9 @@
 /// ```swift
 /// let provider = try ChannelProviders.make(named: "empirical")
 /// let sampled = try ChannelProviders.make(named: "empirical-sampled", seed: 7)
-/// ChannelProviders.names                       // ["empirical", "empirical-sampled"]
+/// ChannelProviders.names                       // ["empirical", "empirical-sampled", "gdm"]
 /// try ChannelProviders.make(named: "raytrace")
-/// // throws: unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled
+/// // throws: unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled, gdm
 /// ```
 public enum ChannelProviders {
     /// Names accepted by ``make(named:seed:)``, in the order they were added.
@@ -44,7 +44,7 @@ public enum ChannelProviders {
 /// ```swift
 /// do { _ = try ChannelProviders.make(named: "raytrace") }
 /// catch let error as ChannelProviderError { print(error) }
-/// // unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled
+/// // unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled, gdm
 /// ```
 public enum ChannelProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No provider has this name; `known` lists the ones that exist.
@@ -52,7 +52,7 @@ public enum ChannelProviderError: Error, Sendable, Hashable, CustomStringConvert
     /// The provider reads a trained model or map and none was named.
     case missingModel(name: String, expected: String)
 
-    /// `unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled`.
+    /// `unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled, gdm`.
     public var description: String {
         switch self {
         case .unknownProvider(let name, let known):

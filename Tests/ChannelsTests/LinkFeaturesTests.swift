@@ -49,16 +49,68 @@ struct LinkFeaturesTests {
         let g = S.satellite(elevation: 45)
         let f = LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: S.key, at: .seconds(1))
         let header = LinkFeatures.csvHeader.split(separator: ",").map(String.init)
-        #expect(header.count == 12 && header.suffix(2) == ["los", "path_loss_db"])
+        // Ten scalar features, 16 PDP bins, then the two labels.
+        #expect(header.count == 28 && header.suffix(2) == ["los", "path_loss_db"])
+        #expect(Array(header[10 ..< 26]) == (0 ..< 16).map { String(format: "pdp_%02d_db", $0) })
         #expect(header.filter { $0.hasSuffix("_db") || $0.hasSuffix("_dbw") || $0.hasSuffix("_s")
-            || $0.hasSuffix("_deg") || $0.hasSuffix("_m") }.count == 9)
+            || $0.hasSuffix("_deg") || $0.hasSuffix("_m") }.count == 9 + 16)
+        #expect(LinkFeatures.csvColumns(pdpBins: 4).count == 16 && LinkFeatures.csvColumns(pdpBins: 4)[13] == "pdp_03_db")
         let row = f.csvRow.split(separator: ",").map(String.init)
-        #expect(row.count == 12 && row[10] == "1")
-        #expect(Double(row[11]) == truth.channel(g, receiverENU: S.user, link: S.key, at: .seconds(1)).totalPathLossDb)
+        #expect(row.count == 28 && row[26] == "1")
+        #expect(row[10 ..< 26].map { Double($0)! } == f.pdpBinsDb)
+        #expect(Double(row[27]) == truth.channel(g, receiverENU: S.user, link: S.key, at: .seconds(1)).totalPathLossDb)
         // Same seed, same features; the features stream is separate from the truth's.
         #expect(LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: S.key, at: .seconds(1)) == f)
         #expect(f.snrDb == f.receivedPowerDbw - FeatureMeasurement().noisePowerDbw)
         #expect(abs(f.builtUpFraction - 0.3) < 0.2 && abs(f.meanBuildingHeightMeters - 15) < 5)
+    }
+
+    /// The binned PDP in closed form on hand-made profiles (20 MHz → 50 ns bins, floor −40 dB).
+    @Test func binnedPDPClosedForm() {
+        // Two taps: 0 ns (power 1) and 120 ns (power 0.1, bin ⌊120/50⌋ = 2): [0, −40, −10, −40, …].
+        let two = LinkFeatures.binnedPDP(delays: [0, 120e-9], powers: [1, 0.1], binWidthSeconds: 50e-9, bins: 16, floorDb: -40)
+        #expect(two.count == 16)
+        #expect(two[0] == 0 && abs(two[2] + 10) < 1e-12)
+        #expect(two.enumerated().filter { $0.offset != 0 && $0.offset != 2 }.allSatisfy { $0.element == -40 })
+        // The grid starts at the first arrival; taps in one bin add up; the strongest bin is 0 dB even
+        // when it is not the first; a tap 50 dB down is floored; taps past the last bin are left out.
+        let shifted = LinkFeatures.binnedPDP(delays: [300e-9, 310e-9, 420e-9, 510e-9, 2e-6], powers: [0.2, 0.2, 1, 1e-5, 5],
+                                             binWidthSeconds: 50e-9, bins: 8, floorDb: -40)
+        #expect(shifted.count == 8)
+        #expect(abs(shifted[0] - 10 * log10(0.4)) < 1e-12 && shifted[2] == 0 && shifted[4] == -40)
+        #expect([1, 3, 5, 6, 7].allSatisfy { shifted[$0] == -40 })
+        // Per-bin noise scales a bin's power before the normalisation: +3 dB on bin 2 of `two`.
+        var noise = [Double](repeating: 0, count: 16)
+        noise[2] = 3
+        let noisy = LinkFeatures.binnedPDP(delays: [0, 120e-9], powers: [1, 0.1], binWidthSeconds: 50e-9, bins: 16,
+                                           floorDb: -40, noiseDb: noise)
+        #expect(abs(noisy[2] + 7) < 1e-12 && noisy[0] == 0 && noisy[1] == -40)
+        #expect(LinkFeatures.binnedPDP(delays: [], powers: [], binWidthSeconds: 50e-9, bins: 3, floorDb: -40) == [-40, -40, -40])
+    }
+
+    /// Measured PDP bins of real links: 16 of them, the strongest exactly 0 dB, none below the floor;
+    /// the knobs set the count and the floor; the scalar features do not depend on the PDP knobs.
+    @Test func measuredPDPBins() {
+        let truth = GroundTruth(scene: S.ElevationScene(thresholdDeg: 30), environment: .urban, seed: 4)
+        for (elevation, i) in [(20.0, 0), (45.0, 1), (70.0, 2)] {
+            let g = S.satellite(elevation: elevation)
+            let key = LinkKey(upper: "sat", lower: "u\(i)")
+            let f = LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: key, at: .seconds(Int64(i)))
+            #expect(f.pdpBinsDb.count == 16)
+            #expect(f.pdpBinsDb.max() == 0)
+            #expect(f.pdpBinsDb.allSatisfy { $0 >= -40 && $0 <= 0 })
+            var m = FeatureMeasurement()
+            m.pdpBins = 8
+            m.pdpFloorDb = -20
+            m.pdpNoiseDb = 0
+            let h = LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: key, at: .seconds(Int64(i)), measurement: m)
+            #expect(h.pdpBinsDb.count == 8 && h.pdpBinsDb.max() == 0 && h.pdpBinsDb.allSatisfy { $0 >= -20 })
+            #expect(h.csvRow.split(separator: ",").count == LinkFeatures.csvColumns(pdpBins: 8).count)
+            var a = f, b = h
+            a.pdpBinsDb = []
+            b.pdpBinsDb = []
+            #expect(a == b)
+        }
     }
 
     /// LOS and NLOS links of one geometry (urban, 45°, S band) differ in the features' distribution,

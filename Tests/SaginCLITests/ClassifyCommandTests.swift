@@ -43,6 +43,67 @@ struct ClassifyCommandTests {
         }
     }
 
+    /// Rows with an 8-bin profile `pdp_00_db` … `pdp_07_db` written out of order in the header: class
+    /// 1 has its strongest bin in the last four, class 0 in the first four; the bins are noisy and a
+    /// scalar `x` is noise, so only the sequence tells the classes apart.
+    static func sequenceCSV(seed: UInt64, rows: Int) -> String {
+        let rng = RandomStreams(seed: seed).stream("test/classify-cnn")
+        let order = [3, 0, 1, 2, 7, 4, 5, 6]
+        var text = "x," + order.map { "pdp_0\($0)_db" }.joined(separator: ",") + ",los\n"
+        for i in 0 ..< rows {
+            let c = i % 2
+            let peak = rng.integer(below: 4) + (c == 1 ? 4 : 0)
+            let bins = (0 ..< 8).map { b in (b == peak ? 0 : -20) + rng.normal(standardDeviation: 3) }
+            text += "\(rng.normal(standardDeviation: 1)),"
+            text += order.map { "\(bins[$0])" }.joined(separator: ",") + ",\(c)\n"
+        }
+        return text
+    }
+
+    @Test("cnn learns a class given by the position of a profile's peak; the columns are taken in index order")
+    func cnn() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = dir.appendingPathComponent("train.csv").path, test = dir.appendingPathComponent("test.csv").path
+        try Self.sequenceCSV(seed: 1, rows: 400).write(toFile: train, atomically: true, encoding: .utf8)
+        try Self.sequenceCSV(seed: 2, rows: 200).write(toFile: test, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("results.csv").path
+        let r = try runSagin(["classify", "--train", train, "--test", test, "--methods", "cnn", "--epochs", "10",
+                              "--batch-size", "32", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sequence = (0 ..< 8).map { "pdp_0\($0)_db" }.joined(separator: ", ")
+        #expect(r.stdout.contains("cnn: sequence of 8 (\(sequence)), 1 scalar inputs (x)"), "\(r.stdout)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 1 && rows.first?[0] == "cnn")
+        if let row = rows.first {
+            #expect(Double(row[1])! > 0.9, "cnn accuracy \(row[1])")
+            #expect(row[5 ... 8].map { Int($0)! }.reduce(0, +) == 200)
+            #expect(Double(row[9])! > 0 && Double(row[10])! >= 0)    // train and inference seconds
+        }
+        // The same seed gives the same results file, times aside.
+        let again = dir.appendingPathComponent("again.csv").path
+        _ = try runSagin(["classify", "--train", train, "--test", test, "--methods", "cnn", "--epochs", "10",
+                          "--batch-size", "32", "--out", again])
+        func scores(_ path: String) throws -> [String] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").prefix(9).joined(separator: ",") }
+        }
+        #expect(try scores(out) == scores(again))
+    }
+
+    @Test("cnn without sequence columns names the training file and the columns it needs")
+    func cnnWithoutSequence() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = dir.appendingPathComponent("flat.csv").path
+        try Self.csv(seed: 1, rows: 40).write(toFile: train, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("r.csv").path
+        let r = try runSagin(["classify", "--train", train, "--test", train, "--methods", "cnn", "--out", out])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(train): the cnn method needs sequence columns named pdp_<index>"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test("a missing label column or a non-numeric feature is a clear error", arguments: [
         (["--label", "class"], "no label column 'class'"),
         (["--features", "x,name"], "name: expected a finite number"),

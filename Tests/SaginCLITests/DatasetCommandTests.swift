@@ -60,7 +60,7 @@ struct DatasetCommandTests {
         #expect(a.count == 40 && b.count == 40)
         #expect(a.map { [$0[1], $0[4], $0[5], $0[8]] } == b.map { [$0[1], $0[4], $0[5], $0[8]] })
         #expect(b.allSatisfy { $0[3] == "city.pgm" })
-        let losColumn = 11 + 10
+        let losColumn = 11 + 10 + 16      // leading columns, scalar features, PDP bins
         #expect(zip(a, b).filter { $0[losColumn] == $1[losColumn] }.count >= 38)
     }
 

@@ -62,6 +62,13 @@ struct ChannelDatasetTests {
         let rows = try readCSV(scratch.dir + "/a.csv")
         #expect(rows.count == 120)
         #expect(Set(rows.first.map { Array($0.keys) } ?? []) == Set(ChannelDataset.leadingColumns + LinkFeatures.csvColumns))
+        // 16 PDP bins per row, the strongest at 0 dB, none below the −40 dB floor.
+        let pdpColumns = (0 ..< 16).map(LinkFeatures.pdpColumnName)
+        #expect(pdpColumns.allSatisfy { LinkFeatures.csvColumns.contains($0) })
+        #expect(rows.allSatisfy { r in
+            let bins = pdpColumns.map { Double(r[$0]!)! }
+            return bins.max() == 0 && bins.allSatisfy { $0 >= -40 }
+        })
         // Labels: both states occur in an urban city, and NLOS links lose more (TR 38.811 clutter loss).
         let los = rows.filter { $0["los"] == "1" }, nlos = rows.filter { $0["los"] == "0" }
         #expect(los.count + nlos.count == rows.count)

@@ -15,6 +15,10 @@ import SimCore
 /// | elevation, azimuth | ``angleNoiseDeg`` (0.1°) |
 /// | built-up fraction | ``builtUpNoise`` (0.02 absolute, clamped to 0…1) |
 /// | mean building height | relative, ``heightNoiseFraction`` (5 %, floored at 0) |
+/// | PDP bins | per bin, ``pdpNoiseDb`` (1 dB) on the bin's power before it is scaled to the strongest bin |
+///
+/// The PDP noise is drawn after every other feature's, so the other features of a link do not
+/// depend on the PDP knobs.
 public struct FeatureMeasurement: Sendable, Hashable {
     /// EIRP of the transmitter, dBW.
     public var eirpDbw: Double = 0
@@ -44,6 +48,14 @@ public struct FeatureMeasurement: Sendable, Hashable {
     public var contextRadiusMeters: Double = 50
     /// Floor of the reported K-factor, dB (an estimate of K = 0 is reported as this).
     public var kFactorFloorDb: Double = -20
+    /// Bins of the reported power delay profile (``LinkFeatures/pdpBinsDb``), each 1/bandwidth wide
+    /// (50 ns at 20 MHz), the first starting at the first arrival.
+    public var pdpBins: Int = 16
+    /// Floor of the reported PDP bins relative to the strongest bin, dB (empty bins report this).
+    public var pdpFloorDb: Double = -40
+    /// σ of the per-bin PDP power noise, dB (log-normal: estimating each bin's mean power from a
+    /// finite sounding).
+    public var pdpNoiseDb: Double = 1
 
     public init() {}
 }
@@ -82,6 +94,11 @@ public struct LinkFeatures: Sendable, Hashable {
     public var builtUpFraction: Double
     /// Mean building height around the receiver, metres.
     public var meanBuildingHeightMeters: Double
+    /// The snapshot-averaged power delay profile on a fixed delay grid: ``FeatureMeasurement/pdpBins``
+    /// bins of width 1/bandwidth from the first arrival, each 10·log10 of its summed tap power over
+    /// the strongest bin's (so the strongest is 0 dB), with per-bin noise, floored at
+    /// ``FeatureMeasurement/pdpFloorDb``. See ``binnedPDP(delays:powers:binWidthSeconds:bins:floorDb:noiseDb:)``.
+    public var pdpBinsDb: [Double]
     /// Label: the link is line of sight.
     public var los: Bool
     /// Label: the true total path loss, dB (``ChannelState/totalPathLossDb``).
@@ -89,7 +106,8 @@ public struct LinkFeatures: Sendable, Hashable {
 
     public init(receivedPowerDbw: Double, snrDb: Double, excessDelaySeconds: Double, rmsDelaySpreadSeconds: Double,
                 kFactorDb: Double, resolvablePaths: Int, elevationDeg: Double, azimuthDeg: Double,
-                builtUpFraction: Double, meanBuildingHeightMeters: Double, los: Bool, pathLossDb: Double) {
+                builtUpFraction: Double, meanBuildingHeightMeters: Double, pdpBinsDb: [Double], los: Bool,
+                pathLossDb: Double) {
         self.receivedPowerDbw = receivedPowerDbw
         self.snrDb = snrDb
         self.excessDelaySeconds = excessDelaySeconds
@@ -100,24 +118,40 @@ public struct LinkFeatures: Sendable, Hashable {
         self.azimuthDeg = azimuthDeg
         self.builtUpFraction = builtUpFraction
         self.meanBuildingHeightMeters = meanBuildingHeightMeters
+        self.pdpBinsDb = pdpBinsDb
         self.los = los
         self.pathLossDb = pathLossDb
     }
 
-    /// Column names, SI units in the suffixes; the last two are the labels.
-    public static let csvColumns: [String] = [
-        "rx_power_dbw", "snr_db", "excess_delay_s", "rms_delay_spread_s", "k_factor_db", "resolvable_paths",
-        "elevation_deg", "azimuth_deg", "built_up_fraction", "mean_building_height_m", "los", "path_loss_db",
-    ]
-    /// The header row (no newline).
+    /// Column names with the default ``FeatureMeasurement/pdpBins`` (16), SI units in the suffixes:
+    /// the ten scalar features, `pdp_00_db` … `pdp_15_db`, then the two labels `los`, `path_loss_db`.
+    public static let csvColumns: [String] = csvColumns(pdpBins: FeatureMeasurement().pdpBins)
+
+    /// Column names for features measured with `pdpBins` PDP bins (`pdp_<index>_db`, the index
+    /// zero-padded to two digits); the last two are the labels.
+    public static func csvColumns(pdpBins: Int) -> [String] {
+        ["rx_power_dbw", "snr_db", "excess_delay_s", "rms_delay_spread_s", "k_factor_db", "resolvable_paths",
+         "elevation_deg", "azimuth_deg", "built_up_fraction", "mean_building_height_m"]
+            + (0 ..< max(pdpBins, 0)).map(pdpColumnName)
+            + ["los", "path_loss_db"]
+    }
+
+    /// `pdp_00_db`, `pdp_01_db`, … for bin `index`.
+    public static func pdpColumnName(_ index: Int) -> String {
+        let digits = String(index)
+        return "pdp_" + String(repeating: "0", count: max(0, 2 - digits.count)) + digits + "_db"
+    }
+
+    /// The header row (no newline) for the default 16 PDP bins; ``csvColumns(pdpBins:)`` for others.
     public static var csvHeader: String { csvColumns.joined(separator: ",") }
-    /// One row in ``csvColumns`` order (no newline); numbers in Swift's shortest round-trip form.
+    /// One row in ``csvColumns(pdpBins:)`` order for this row's `pdpBinsDb.count` (no newline);
+    /// numbers in Swift's shortest round-trip form.
     public var csvRow: String {
         let values: [String] = [
             "\(receivedPowerDbw)", "\(snrDb)", "\(excessDelaySeconds)", "\(rmsDelaySpreadSeconds)", "\(kFactorDb)",
             "\(resolvablePaths)", "\(elevationDeg)", "\(azimuthDeg)", "\(builtUpFraction)",
-            "\(meanBuildingHeightMeters)", los ? "1" : "0", "\(pathLossDb)",
-        ]
+            "\(meanBuildingHeightMeters)",
+        ] + pdpBinsDb.map { "\($0)" } + [los ? "1" : "0", "\(pathLossDb)"]
         return values.joined(separator: ",")
     }
 
@@ -156,20 +190,60 @@ public struct LinkFeatures: Sendable, Hashable {
         let kDb = k > 0 ? max(10 * log10(k), m.kFactorFloorDb) : m.kFactorFloorDb
         let paths = resolvablePaths(delays: delays, powers: pdp, thresholdDb: m.thresholdDb,
                                     resolutionSeconds: 1 / m.bandwidthHz)
+        // Evaluated in this order (the stream's draw order): every scalar feature, then the PDP.
+        let excessNoisy = max(0, excess * (1 + stream.normal(standardDeviation: m.delayNoiseFraction)))
+        let rmsNoisy = max(0, rms * (1 + stream.normal(standardDeviation: m.delayNoiseFraction)))
+        let elevation = geometry.elevationDeg + stream.normal(standardDeviation: m.angleNoiseDeg)
+        let azimuth = geometry.azimuthDeg + stream.normal(standardDeviation: m.angleNoiseDeg)
+        let builtUp = min(1, max(0, context.builtUpFraction + stream.normal(standardDeviation: m.builtUpNoise)))
+        let height = max(0, context.meanHeightMeters * (1 + stream.normal(standardDeviation: m.heightNoiseFraction)))
+        let bins = max(m.pdpBins, 0)
+        let pdpNoise = (0 ..< bins).map { _ in stream.normal(standardDeviation: m.pdpNoiseDb) }
+        let pdpDb = binnedPDP(delays: delays, powers: pdp, binWidthSeconds: 1 / m.bandwidthHz, bins: bins,
+                              floorDb: m.pdpFloorDb, noiseDb: pdpNoise)
         return LinkFeatures(
             receivedPowerDbw: rx,
             snrDb: rx - m.noisePowerDbw,
-            excessDelaySeconds: max(0, excess * (1 + stream.normal(standardDeviation: m.delayNoiseFraction))),
-            rmsDelaySpreadSeconds: max(0, rms * (1 + stream.normal(standardDeviation: m.delayNoiseFraction))),
+            excessDelaySeconds: excessNoisy,
+            rmsDelaySpreadSeconds: rmsNoisy,
             kFactorDb: kDb,
             resolvablePaths: paths,
-            elevationDeg: geometry.elevationDeg + stream.normal(standardDeviation: m.angleNoiseDeg),
-            azimuthDeg: geometry.azimuthDeg + stream.normal(standardDeviation: m.angleNoiseDeg),
-            builtUpFraction: min(1, max(0, context.builtUpFraction + stream.normal(standardDeviation: m.builtUpNoise))),
-            meanBuildingHeightMeters: max(0, context.meanHeightMeters
-                * (1 + stream.normal(standardDeviation: m.heightNoiseFraction))),
+            elevationDeg: elevation,
+            azimuthDeg: azimuth,
+            builtUpFraction: builtUp,
+            meanBuildingHeightMeters: height,
+            pdpBinsDb: pdpDb,
             los: state.isLOS ?? false,
             pathLossDb: state.totalPathLossDb)
+    }
+
+    /// A power delay profile on a fixed delay grid, in dB relative to its strongest bin.
+    ///
+    /// Bin b covers delays [τ₀ + b·w, τ₀ + (b + 1)·w) with τ₀ the first (smallest) delay and w =
+    /// `binWidthSeconds`; a bin's power is the sum of the tap powers in it, times 10^(nᵦ/10) with
+    /// nᵦ = `noiseDb[b]` when given (empty bins stay empty). Taps at or beyond τ₀ + bins·w are left
+    /// out. Each value is 10·log10(P_b / max P), at least `floorDb`: the strongest bin is exactly
+    /// 0 dB, an empty bin is `floorDb`; no power at all gives `floorDb` everywhere.
+    ///
+    /// Delays 0 and 120 ns with powers 1 and 0.1 on 50 ns bins: [0, −40, −10, −40, …] (floor −40).
+    public static func binnedPDP(delays: [Double], powers: [Double], binWidthSeconds: Double, bins: Int,
+                                 floorDb: Double, noiseDb: [Double]? = nil) -> [Double] {
+        precondition(delays.count == powers.count, "binnedPDP: delays and powers differ in length")
+        precondition(binWidthSeconds > 0, "binnedPDP: the bin width must be positive")
+        precondition(noiseDb == nil || noiseDb!.count == bins, "binnedPDP: one noise value per bin")
+        guard bins > 0 else { return [] }
+        var power = [Double](repeating: 0, count: bins)
+        if let first = delays.min() {
+            for (t, p) in zip(delays, powers) where p > 0 {
+                let b = Int(((t - first) / binWidthSeconds).rounded(.down))
+                if b >= 0 && b < bins { power[b] += p }
+            }
+        }
+        if let noiseDb {
+            for b in 0 ..< bins where power[b] > 0 { power[b] *= pow(10, noiseDb[b] / 10) }
+        }
+        guard let peak = power.max(), peak > 0 else { return [Double](repeating: floorDb, count: bins) }
+        return power.map { $0 > 0 ? max(floorDb, 10 * log10($0 / peak)) : floorDb }
     }
 
     /// Moment-based Rician K estimate (Greenstein, Michelson, Erceg, IEEE Commun. Lett. 1999) from

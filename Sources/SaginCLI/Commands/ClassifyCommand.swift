@@ -15,17 +15,20 @@ struct ClassifyCommand: ParsableCommand {
         are --features, or every all-numeric column except the label. Methods:
           knn        k-nearest neighbours on z-scored features (--k)
           gbdt       gradient-boosted trees, second order with histogram splits (--trees, --depth, --learning-rate)
+          cnn        1-D CNN over the sequence columns (--sequence-prefix, default pdp_: pdp_00_db, pdp_01_db, …
+                     in index order) with the other features as scalar inputs (--epochs, --batch-size,
+                     --cnn-learning-rate, --width, --seed)
           empirical  no learning: LOS when the TR 38.811 LOS probability at the row's elevation_deg is at least 0.5
                      (--environment); needs an elevation_deg column in the test file
         Prints and writes (--out) accuracy, precision, recall, F1, the confusion matrix, and training and
-        inference time per method. The diffusion (gdm) and CNN methods arrive with the generative models.
-          sagin classify --train train.csv --test test.csv --methods knn,gbdt,empirical
+        inference time per method. The diffusion (gdm) method arrives with the generative models.
+          sagin classify --train train.csv --test test.csv --methods knn,gbdt,cnn,empirical
         """
     )
 
     @Option(help: "Training CSV.") var train: String
     @Option(help: "Test CSV (same columns).") var test: String
-    @Option(help: "Comma-separated methods: knn, gbdt, empirical.") var methods: String = "knn,gbdt,empirical"
+    @Option(help: "Comma-separated methods: knn, gbdt, cnn, empirical.") var methods: String = "knn,gbdt,empirical"
     @Option(help: "Label column (0/1, true/false or los/nlos).") var label: String = "los"
     @Option(help: "Comma-separated feature columns (default: every all-numeric column but the label).") var features: String?
     @Option(help: "Results CSV.") var out: String = "classification.csv"
@@ -34,16 +37,25 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Tree depth for gbdt.") var depth: Int = 6
     @Option(help: "Learning rate (shrinkage) for gbdt.") var learningRate: Double = 0.3
     @Option(help: "Environment of the empirical method: dense-urban, urban, suburban, rural, high-rise.") var environment: String = "urban"
+    @Option(help: "Name prefix of the cnn's sequence columns (<prefix><index>[_suffix]).") var sequencePrefix: String = "pdp_"
+    @Option(help: "Training epochs for cnn.") var epochs: Int = SequenceCNNClassifier.Configuration().epochs
+    @Option(help: "Mini-batch size for cnn.") var batchSize: Int = SequenceCNNClassifier.Configuration().batchSize
+    @Option(help: "Adam learning rate for cnn.") var cnnLearningRate: Double = 0.002
+    @Option(help: "Hidden units of the cnn's head.") var width: Int = SequenceCNNClassifier.Configuration().width
+    @Option(help: "Seed of the cnn's weights and batch order.") var seed: UInt64 = 1
 
     func run() throws {
         let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["knn", "gbdt", "empirical"]
+        let known = ["knn", "gbdt", "cnn", "empirical"]
         for m in names where !known.contains(m) {
             throw ValidationError("--methods: unknown method '\(m)'; known: \(known.joined(separator: ", "))")
         }
         guard !names.isEmpty else { throw ValidationError("--methods: give at least one method") }
         guard k >= 1 else { throw ValidationError("--k must be at least 1, found \(k)") }
         guard trees >= 1, depth >= 1 else { throw ValidationError("--trees and --depth must be at least 1") }
+        guard epochs >= 1, batchSize >= 1, width >= 1, cnnLearningRate > 0 else {
+            throw ValidationError("--epochs, --batch-size and --width must be at least 1 and --cnn-learning-rate positive")
+        }
         guard let env = Links.Environment(rawValue: environment) else {
             throw ValidationError("--environment: expected one of \(Links.Environment.allCases.map(\.rawValue).joined(separator: ", ")), found '\(environment)'")
         }
@@ -52,6 +64,12 @@ struct ClassifyCommand: ParsableCommand {
             let trainTable = try LabelledTable.load(path: train, label: label, features: wanted)
             let testTable = try LabelledTable.load(path: test, label: label, features: trainTable.featureNames)
             print("classify: \(trainTable.rows) training and \(testTable.rows) test rows, \(trainTable.featureNames.count) features (\(trainTable.featureNames.joined(separator: ", "))), label '\(label)'")
+            // The cnn's sequence/scalar split, checked before anything is trained.
+            let split = try names.contains("cnn") ? Self.sequenceSplit(trainTable, prefix: sequencePrefix, file: train) : nil
+            if let split {
+                let name = { (j: Int) in trainTable.featureNames[j] }
+                print("cnn: sequence of \(split.sequence.count) (\(split.sequence.map(name).joined(separator: ", "))), \(split.scalar.count) scalar inputs (\(split.scalar.map(name).joined(separator: ", ")))")
+            }
             var results: [(method: String, metrics: BinaryMetrics, trainS: Double, inferS: Double)] = []
             for method in names {
                 let t0 = Clock.seconds()
@@ -67,6 +85,17 @@ struct ClassifyCommand: ParsableCommand {
                     model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)
                     let fitted = model
                     predict = { fitted.predict(Self.tensor(testTable)) }
+                case "cnn":
+                    guard let split else { preconditionFailure("cnn without its column split") }
+                    let model = SequenceCNNClassifier(configuration: .init(
+                        epochs: epochs, batchSize: batchSize, learningRate: Float(cnnLearningRate), width: width, seed: seed))
+                    model.fit(sequences: Self.tensor(trainTable, columns: split.sequence),
+                              scalars: split.scalar.isEmpty ? nil : Self.tensor(trainTable, columns: split.scalar),
+                              labels: trainTable.labels)
+                    predict = {
+                        model.predict(sequences: Self.tensor(testTable, columns: split.sequence),
+                                      scalars: split.scalar.isEmpty ? nil : Self.tensor(testTable, columns: split.scalar))
+                    }
                 default:
                     let elevation = try LabelledTable.load(path: test, label: label, features: ["elevation_deg"])
                     predict = {
@@ -99,6 +128,42 @@ struct ClassifyCommand: ParsableCommand {
 
     static func tensor(_ t: LabelledTable) -> Tensor {
         Tensor(shape: [t.rows, t.featureNames.count], values: t.features)
+    }
+
+    /// The feature columns `columns` (indices into `t.featureNames`) as `[rows, columns.count]`.
+    static func tensor(_ t: LabelledTable, columns: [Int]) -> Tensor {
+        let d = t.featureNames.count
+        var values: [Float] = []
+        values.reserveCapacity(t.rows * columns.count)
+        for i in 0 ..< t.rows { for j in columns { values.append(t.features[i * d + j]) } }
+        return Tensor(shape: [t.rows, columns.count], values: values)
+    }
+
+    /// The cnn's inputs among the features: sequence columns `<prefix><index>` or
+    /// `<prefix><index>_<suffix>` (e.g. `pdp_03_db`) ordered by index, and every other feature as
+    /// a scalar input. Throws, naming `file`, when there is no sequence column or an index repeats.
+    static func sequenceSplit(_ t: LabelledTable, prefix: String, file: String) throws -> (sequence: [Int], scalar: [Int]) {
+        var indexed: [(position: Int, column: Int)] = []
+        var scalar: [Int] = []
+        for (j, name) in t.featureNames.enumerated() {
+            if name.hasPrefix(prefix) {
+                let rest = name.dropFirst(prefix.count)
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                if !digits.isEmpty, let position = Int(digits), rest.count == digits.count || rest.dropFirst(digits.count).first == "_" {
+                    indexed.append((position, j))
+                    continue
+                }
+            }
+            scalar.append(j)
+        }
+        guard !indexed.isEmpty else {
+            throw CLIError("\(file): the cnn method needs sequence columns named \(prefix)<index>[_suffix] (e.g. \(prefix)00_db, \(prefix)01_db, …, as `sagin dataset` writes its power-delay-profile bins) among the features; none found (set --sequence-prefix, or --features to include them). Features: \(t.featureNames.joined(separator: ", "))")
+        }
+        indexed.sort { $0.position < $1.position }
+        for (a, b) in zip(indexed, indexed.dropFirst()) where a.position == b.position {
+            throw CLIError("\(file): sequence columns \(t.featureNames[a.column]) and \(t.featureNames[b.column]) have the same index")
+        }
+        return (indexed.map(\.column), scalar)
     }
 }
 
