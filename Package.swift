@@ -38,7 +38,9 @@ let package = Package(
         // ChannelProvider protocol and providers (empirical: TR 38.811, Al-Hourani A2G).
         .target(name: "Channels", dependencies: ["SimCore", "Links"]),
         // Tensors on OpenBLAS, layers with backward passes, losses, optimisers, safetensors.
-        .target(name: "Learn", dependencies: ["SimCore"]),
+        // Optimised even in debug builds: its element-wise loops (SIMD16 maps, optimisers) run 20–30×
+        // slower unoptimised, which would make the test suite's small training runs take minutes.
+        .target(name: "Learn", dependencies: ["SimCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Topology files, validation, building a simulation, the run, recorders and run folders.
         .target(
             name: "Scenario",

@@ -16,7 +16,7 @@ struct GenerativeCommandTests {
         try ClassifyCommandTests.csv(seed: 1, rows: 300).write(toFile: data, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("gdm.safetensors").path
         let r = try runSagin(["train", "--model", "gdm", "--data", data, "--out", out, "--features", "x,y",
-                              "--steps", "150", "--hidden", "32-32", "--timesteps", "100", "--quiet"])
+                              "--steps", "150", "--hidden", "32-32", "--time-dimension", "16", "--timesteps", "100", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("300 rows, 2 features (x, y), label 'los', 150 steps"), "\(r.stdout)")
         let model = try DiffusionModel.load(from: out)
@@ -24,6 +24,33 @@ struct GenerativeCommandTests {
         #expect(model.extraMetadata[DiffusionClassifier.temperatureKey] != nil)
         let log = try String(contentsOfFile: out + ".loss.csv", encoding: .utf8).split(separator: "\n")
         #expect(log.first == "step,loss,seconds" && log.count == 3)    // rows at steps 100 and 150
+    }
+
+    @Test("classify --methods gdm: the zero-shot classifier on two separated classes, trained in place or read from train")
+    func classifyGDM() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = dir.appendingPathComponent("train.csv").path, test = dir.appendingPathComponent("test.csv").path
+        try ClassifyCommandTests.csv(seed: 1, rows: 400).write(toFile: train, atomically: true, encoding: .utf8)
+        try ClassifyCommandTests.csv(seed: 2, rows: 200).write(toFile: test, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("results.csv").path
+        var r = try runSagin(["classify", "--train", train, "--test", test, "--methods", "gdm,knn", "--features", "x,y",
+                              "--gdm-steps", "300", "--gdm-timesteps", "100", "--gdm-hidden", "32-32", "--gdm-time-dimension", "16", "--gdm-grid", "16", "--gdm-noises", "2",
+                              "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.map { $0[0] } == ["gdm", "knn"])
+        // Classes 4σ apart in x: Bayes accuracy Φ(2) = 97.7 %.
+        #expect(Double(rows[0][1])! > 0.9, "gdm accuracy \(rows[0][1])")
+        // A model whose features differ from the selected ones is refused.
+        let model = dir.appendingPathComponent("gdm.safetensors").path
+        r = try runSagin(["train", "--model", "gdm", "--data", train, "--out", model, "--features", "x",
+                          "--steps", "2", "--hidden", "8", "--time-dimension", "8", "--timesteps", "10", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try runSagin(["classify", "--train", train, "--test", test, "--methods", "gdm", "--features", "x,y",
+                          "--gdm-model", model, "--out", out])
+        #expect(r.status != 0 && r.stderr.contains("are not the selected ones"), "\(r.stderr)")
     }
 
     @Test("train refuses a missing label column, an unknown model and bad widths, writing nothing", arguments: [
@@ -53,6 +80,7 @@ struct GenerativeCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         let model = dir.appendingPathComponent("gdm.safetensors").path
         r = try runSagin(["train", "--model", "gdm", "--data", data, "--out", model, "--steps", "100", "--hidden", "32-32",
+                          "--time-dimension", "16",
                           "--timesteps", "100", "--quiet",
                           "--features", "rx_power_dbw,snr_db,k_factor_db,rms_delay_spread_s,elevation_deg"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -76,7 +104,7 @@ struct GenerativeCommandTests {
         // A model over non-observable columns cannot build a map.
         let bad = dir.appendingPathComponent("bad.safetensors").path
         r = try runSagin(["train", "--model", "gdm", "--data", data, "--out", bad, "--steps", "2", "--hidden", "8",
-                          "--timesteps", "10", "--quiet", "--features", "snr_db,receiver_x_m"])
+                          "--time-dimension", "8", "--timesteps", "10", "--quiet", "--features", "snr_db,receiver_x_m"])
         #expect(r.status == 0, "\(r.stderr)")
         r = try runSagin(["map"] + scene + ["--model", bad, "--out", dir.appendingPathComponent("map2").path, "--cells", "2"])
         #expect(r.status != 0)

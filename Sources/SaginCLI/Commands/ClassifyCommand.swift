@@ -12,7 +12,12 @@ struct ClassifyCommand: ParsableCommand {
         abstract: "Train and compare binary classifiers on a labelled CSV train/test split.",
         discussion: """
         Works on any CSV with a header row and a 0/1 label column (also true/false, los/nlos). Features
-        are --features, or every all-numeric column except the label. Methods:
+        are --features, or every all-numeric column except the label and sagin's key and truth columns
+        (sample, time_s, receiver_*, frequency_hz, path_loss_db). Methods:
+          gdm        zero-shot diffusion classifier: a class-conditional diffusion model trained on the
+                     training rows (--gdm-steps, --gdm-timesteps, --seed) or read from --gdm-model, its prior
+                     correction fitted on the training rows, then Bayes' rule on the denoising error
+                     (--gdm-grid timesteps × --gdm-noises noises)
           knn        k-nearest neighbours on z-scored features (--k)
           gbdt       gradient-boosted trees, second order with histogram splits (--trees, --depth, --learning-rate)
           cnn        1-D CNN over the sequence columns (--sequence-prefix, default pdp_: pdp_00_db, pdp_01_db, …
@@ -21,8 +26,8 @@ struct ClassifyCommand: ParsableCommand {
           empirical  no learning: LOS when the TR 38.811 LOS probability at the row's elevation_deg is at least 0.5
                      (--environment); needs an elevation_deg column in the test file
         Prints and writes (--out) accuracy, precision, recall, F1, the confusion matrix, and training and
-        inference time per method. The diffusion (gdm) method arrives with the generative models.
-          sagin classify --train train.csv --test test.csv --methods knn,gbdt,cnn,empirical
+        inference time per method.
+          sagin classify --train train.csv --test test.csv --methods gdm,knn,gbdt,cnn,empirical
         """
     )
 
@@ -30,7 +35,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Test CSV (same columns).") var test: String
     @Option(help: "Comma-separated methods: knn, gbdt, cnn, empirical.") var methods: String = "knn,gbdt,empirical"
     @Option(help: "Label column (0/1, true/false or los/nlos).") var label: String = "los"
-    @Option(help: "Comma-separated feature columns (default: every all-numeric column but the label).") var features: String?
+    @Option(help: "Comma-separated feature columns (default: every all-numeric column but the label and sagin's key/truth columns).") var features: String?
     @Option(help: "Results CSV.") var out: String = "classification.csv"
     @Option(help: "Neighbours for knn.") var k: Int = 15
     @Option(help: "Trees for gbdt.") var trees: Int = 100
@@ -42,11 +47,18 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Mini-batch size for cnn.") var batchSize: Int = SequenceCNNClassifier.Configuration().batchSize
     @Option(help: "Adam learning rate for cnn.") var cnnLearningRate: Double = 0.002
     @Option(help: "Hidden units of the cnn's head.") var width: Int = SequenceCNNClassifier.Configuration().width
-    @Option(help: "Seed of the cnn's weights and batch order.") var seed: UInt64 = 1
+    @Option(help: "Seed of the cnn's and gdm's weights, batch order and noise.") var seed: UInt64 = 1
+    @Option(help: "gdm: a trained model (sagin train --model gdm) instead of training one; its features must be the selected ones.") var gdmModel: String?
+    @Option(help: "gdm: training steps.") var gdmSteps: Int = DiffusionModel.Configuration().steps
+    @Option(help: "gdm: diffusion steps T.") var gdmTimesteps: Int = DiffusionModel.Configuration().timesteps
+    @Option(help: "gdm: hidden widths, dash-separated.") var gdmHidden: String = "256-256-256"
+    @Option(help: "gdm: width of the time and label embeddings (even).") var gdmTimeDimension: Int = DiffusionModel.Configuration().timeDimension
+    @Option(help: "gdm: classifier timestep grid.") var gdmGrid: Int = 64
+    @Option(help: "gdm: classifier noises per timestep.") var gdmNoises: Int = 4
 
     func run() throws {
         let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["knn", "gbdt", "cnn", "empirical"]
+        let known = ["gdm", "knn", "gbdt", "cnn", "empirical"]
         for m in names where !known.contains(m) {
             throw ValidationError("--methods: unknown method '\(m)'; known: \(known.joined(separator: ", "))")
         }
@@ -56,12 +68,18 @@ struct ClassifyCommand: ParsableCommand {
         guard epochs >= 1, batchSize >= 1, width >= 1, cnnLearningRate > 0 else {
             throw ValidationError("--epochs, --batch-size and --width must be at least 1 and --cnn-learning-rate positive")
         }
+        let gdmWidths = gdmHidden.split(separator: "-").compactMap { Int($0) }.filter { $0 > 0 }
+        guard !gdmWidths.isEmpty, gdmWidths.count == gdmHidden.split(separator: "-").count else {
+            throw ValidationError("--gdm-hidden: expected positive widths separated by '-', found '\(gdmHidden)'")
+        }
+        guard gdmSteps >= 0, gdmTimesteps >= 2, gdmGrid >= 1, gdmNoises >= 1 else {
+            throw ValidationError("--gdm-steps must be ≥ 0, --gdm-timesteps ≥ 2, --gdm-grid and --gdm-noises ≥ 1")
+        }
         guard let env = Links.Environment(rawValue: environment) else {
             throw ValidationError("--environment: expected one of \(Links.Environment.allCases.map(\.rawValue).joined(separator: ", ")), found '\(environment)'")
         }
         try reportingErrors {
-            let wanted = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let trainTable = try LabelledTable.load(path: train, label: label, features: wanted)
+            let trainTable = try DatasetColumns.load(path: train, label: label, features: features)
             let testTable = try LabelledTable.load(path: test, label: label, features: trainTable.featureNames)
             print("classify: \(trainTable.rows) training and \(testTable.rows) test rows, \(trainTable.featureNames.count) features (\(trainTable.featureNames.joined(separator: ", "))), label '\(label)'")
             // The cnn's sequence/scalar split, checked before anything is trained.
@@ -75,6 +93,25 @@ struct ClassifyCommand: ParsableCommand {
                 let t0 = Clock.seconds()
                 let predict: () throws -> [Int]
                 switch method {
+                case "gdm":
+                    let model: DiffusionModel
+                    if let gdmModel {
+                        model = try DiffusionModel.load(from: gdmModel)
+                        guard model.featureNames == trainTable.featureNames else {
+                            throw CLIError("\(gdmModel): the model's features (\(model.featureNames.joined(separator: ", "))) are not the selected ones (\(trainTable.featureNames.joined(separator: ", "))); pass --features")
+                        }
+                    } else {
+                        model = try DiffusionModel(configuration: .init(timesteps: gdmTimesteps, timeDimension: gdmTimeDimension,
+                                                                         hidden: gdmWidths, steps: gdmSteps),
+                                                   dataDimension: trainTable.featureNames.count,
+                                                   classCount: 2, seed: seed)
+                        model.featureNames = trainTable.featureNames
+                        model.train(data: Self.tensor(trainTable), labels: trainTable.labels)
+                    }
+                    let classifier = try DiffusionClassifier(
+                        model: model, configuration: .grid(gdmGrid, noises: gdmNoises, modelTimesteps: model.configuration.timesteps))
+                    classifier.calibrate(data: Self.tensor(trainTable), labels: trainTable.labels)
+                    predict = { classifier.classify(Self.tensor(testTable)).labels }
                 case "knn":
                     var model = KNearestNeighbors(k: k, weighted: false, standardize: true)
                     model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)

@@ -75,6 +75,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: the model's).") var learningRate: Float?
     @Option(help: "gdm: diffusion steps T.") var timesteps: Int = 1000
     @Option(help: "gdm: hidden widths, dash-separated.") var hidden: String = "256-256-256"
+    @Option(help: "gdm: width of the time and label embeddings (even).") var timeDimension: Int = DiffusionModel.Configuration().timeDimension
     @Option(help: "Seed of the initial weights, batches and noise.") var seed: UInt64 = 1
     @Flag(help: "No progress line.") var quiet = false
 
@@ -88,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         }
         try reportingErrors {
             let table = try DatasetColumns.load(path: data, label: label, features: features)
-            var config = DiffusionModel.Configuration(timesteps: timesteps, hidden: widths.map { $0! })
+            var config = DiffusionModel.Configuration(timesteps: timesteps, timeDimension: timeDimension, hidden: widths.map { $0! })
             if let steps { config.steps = steps }
             if let batchSize { config.batchSize = batchSize }
             if let learningRate { config.learningRate = learningRate }
