@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Channels", targets: ["Channels"]),
         .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "Learn", targets: ["Learn"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,8 @@ let package = Package(
             dependencies: ["SimCore", "Orbits", "Mobility", "Links", "Channels", "Learn",
                            .product(name: "Yams", package: "Yams")]
         ),
+        // SVG charts (bars, lines) for study and comparison outputs.
+        .target(name: "Report"),
         // The command-line tool's commands, as a library so they can be tested.
         .target(
             name: "SaginCLI",
@@ -55,6 +58,7 @@ let package = Package(
                 "Orbits",
                 "Scenario",
                 "Learn",
+                "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Links", "SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Mobility", "Links", "Channels", "Orbits", "SimCore"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "SimCore"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "SaginCLITests", dependencies: ["SaginCLI", "SimCore", "sagin"]),
     ],
     swiftLanguageModes: [.v6]

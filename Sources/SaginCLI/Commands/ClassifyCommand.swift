@@ -33,10 +33,38 @@ struct ClassifyCommand: ParsableCommand {
 
     @Option(help: "Training CSV.") var train: String
     @Option(help: "Test CSV (same columns).") var test: String
-    @Option(help: "Comma-separated methods: knn, gbdt, cnn, empirical.") var methods: String = "knn,gbdt,empirical"
+    @Option(help: "Comma-separated methods: gdm, knn, gbdt, cnn, empirical.") var methods: String = "knn,gbdt,empirical"
     @Option(help: "Label column (0/1, true/false or los/nlos).") var label: String = "los"
     @Option(help: "Comma-separated feature columns (default: every all-numeric column but the label and sagin's key/truth columns).") var features: String?
     @Option(help: "Results CSV.") var out: String = "classification.csv"
+    @OptionGroup var settings: ClassifierSettings
+
+    func run() throws {
+        let names = try settings.methodNames(methods)
+        try reportingErrors {
+            let trainTable = try DatasetColumns.load(path: train, label: label, features: features)
+            let testTable = try LabelledTable.load(path: test, label: label, features: trainTable.featureNames)
+            print("classify: \(trainTable.rows) training and \(testTable.rows) test rows, \(trainTable.featureNames.count) features (\(trainTable.featureNames.joined(separator: ", "))), label '\(label)'")
+            let results = try settings.compare(names, train: trainTable, trainPath: train, test: testTable, testPath: test, label: label)
+            let csv = ClassifierSettings.report(results)
+            try writeAtomically(csv, to: out)
+            print("results: \(out)")
+        }
+    }
+}
+
+/// One method's scores on the test split.
+struct MethodResult {
+    var method: String
+    var metrics: BinaryMetrics
+    var trainSeconds: Double
+    var inferenceSeconds: Double
+}
+
+/// The methods' settings shared by `sagin classify` and `sagin study classify`.
+struct ClassifierSettings: ParsableArguments {
+    static let knownMethods = ["gdm", "knn", "gbdt", "cnn", "empirical"]
+
     @Option(help: "Neighbours for knn.") var k: Int = 15
     @Option(help: "Trees for gbdt.") var trees: Int = 100
     @Option(help: "Tree depth for gbdt.") var depth: Int = 6
@@ -56,113 +84,139 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "gdm: classifier timestep grid.") var gdmGrid: Int = 64
     @Option(help: "gdm: classifier noises per timestep.") var gdmNoises: Int = 4
 
-    func run() throws {
-        let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["gdm", "knn", "gbdt", "cnn", "empirical"]
-        for m in names where !known.contains(m) {
-            throw ValidationError("--methods: unknown method '\(m)'; known: \(known.joined(separator: ", "))")
-        }
-        guard !names.isEmpty else { throw ValidationError("--methods: give at least one method") }
+    var gdmWidths: [Int] { gdmHidden.split(separator: "-").compactMap { Int($0) } }
+
+    func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, found \(k)") }
         guard trees >= 1, depth >= 1 else { throw ValidationError("--trees and --depth must be at least 1") }
         guard epochs >= 1, batchSize >= 1, width >= 1, cnnLearningRate > 0 else {
             throw ValidationError("--epochs, --batch-size and --width must be at least 1 and --cnn-learning-rate positive")
         }
-        let gdmWidths = gdmHidden.split(separator: "-").compactMap { Int($0) }.filter { $0 > 0 }
-        guard !gdmWidths.isEmpty, gdmWidths.count == gdmHidden.split(separator: "-").count else {
+        guard !gdmWidths.isEmpty, gdmWidths.allSatisfy({ $0 > 0 }), gdmWidths.count == gdmHidden.split(separator: "-").count else {
             throw ValidationError("--gdm-hidden: expected positive widths separated by '-', found '\(gdmHidden)'")
         }
         guard gdmSteps >= 0, gdmTimesteps >= 2, gdmGrid >= 1, gdmNoises >= 1 else {
             throw ValidationError("--gdm-steps must be ≥ 0, --gdm-timesteps ≥ 2, --gdm-grid and --gdm-noises ≥ 1")
         }
-        guard let env = Links.Environment(rawValue: environment) else {
+        guard Links.Environment(rawValue: environment) != nil else {
             throw ValidationError("--environment: expected one of \(Links.Environment.allCases.map(\.rawValue).joined(separator: ", ")), found '\(environment)'")
-        }
-        try reportingErrors {
-            let trainTable = try DatasetColumns.load(path: train, label: label, features: features)
-            let testTable = try LabelledTable.load(path: test, label: label, features: trainTable.featureNames)
-            print("classify: \(trainTable.rows) training and \(testTable.rows) test rows, \(trainTable.featureNames.count) features (\(trainTable.featureNames.joined(separator: ", "))), label '\(label)'")
-            // The cnn's sequence/scalar split, checked before anything is trained.
-            let split = try names.contains("cnn") ? Self.sequenceSplit(trainTable, prefix: sequencePrefix, file: train) : nil
-            if let split {
-                let name = { (j: Int) in trainTable.featureNames[j] }
-                print("cnn: sequence of \(split.sequence.count) (\(split.sequence.map(name).joined(separator: ", "))), \(split.scalar.count) scalar inputs (\(split.scalar.map(name).joined(separator: ", ")))")
-            }
-            var results: [(method: String, metrics: BinaryMetrics, trainS: Double, inferS: Double)] = []
-            for method in names {
-                let t0 = Clock.seconds()
-                let predict: () throws -> [Int]
-                switch method {
-                case "gdm":
-                    let model: DiffusionModel
-                    if let gdmModel {
-                        model = try DiffusionModel.load(from: gdmModel)
-                        guard model.featureNames == trainTable.featureNames else {
-                            throw CLIError("\(gdmModel): the model's features (\(model.featureNames.joined(separator: ", "))) are not the selected ones (\(trainTable.featureNames.joined(separator: ", "))); pass --features")
-                        }
-                    } else {
-                        model = try DiffusionModel(configuration: .init(timesteps: gdmTimesteps, timeDimension: gdmTimeDimension,
-                                                                         hidden: gdmWidths, steps: gdmSteps),
-                                                   dataDimension: trainTable.featureNames.count,
-                                                   classCount: 2, seed: seed)
-                        model.featureNames = trainTable.featureNames
-                        model.train(data: Self.tensor(trainTable), labels: trainTable.labels)
-                    }
-                    let classifier = try DiffusionClassifier(
-                        model: model, configuration: .grid(gdmGrid, noises: gdmNoises, modelTimesteps: model.configuration.timesteps))
-                    classifier.calibrate(data: Self.tensor(trainTable), labels: trainTable.labels)
-                    predict = { classifier.classify(Self.tensor(testTable)).labels }
-                case "knn":
-                    var model = KNearestNeighbors(k: k, weighted: false, standardize: true)
-                    model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)
-                    let fitted = model
-                    predict = { fitted.predict(Self.tensor(testTable)) }
-                case "gbdt":
-                    var model = GradientBoostedTrees(trees: trees, depth: depth, learningRate: Float(learningRate))
-                    model.fit(features: Self.tensor(trainTable), labels: trainTable.labels)
-                    let fitted = model
-                    predict = { fitted.predict(Self.tensor(testTable)) }
-                case "cnn":
-                    guard let split else { preconditionFailure("cnn without its column split") }
-                    let model = SequenceCNNClassifier(configuration: .init(
-                        epochs: epochs, batchSize: batchSize, learningRate: Float(cnnLearningRate), width: width, seed: seed))
-                    model.fit(sequences: Self.tensor(trainTable, columns: split.sequence),
-                              scalars: split.scalar.isEmpty ? nil : Self.tensor(trainTable, columns: split.scalar),
-                              labels: trainTable.labels)
-                    predict = {
-                        model.predict(sequences: Self.tensor(testTable, columns: split.sequence),
-                                      scalars: split.scalar.isEmpty ? nil : Self.tensor(testTable, columns: split.scalar))
-                    }
-                default:
-                    let elevation = try LabelledTable.load(path: test, label: label, features: ["elevation_deg"])
-                    predict = {
-                        elevation.features.map { TR38811.losProbability(environment: env, elevationDeg: Double($0)) >= 0.5 ? 1 : 0 }
-                    }
-                }
-                let t1 = Clock.seconds()
-                let predicted = try predict()
-                let t2 = Clock.seconds()
-                results.append((method, BinaryMetrics(truth: testTable.labels, predicted: predicted), t1 - t0, t2 - t1))
-            }
-            var csv = "method,accuracy,precision,recall,f1,true_positives,false_positives,true_negatives,false_negatives,train_s,inference_s\n"
-            print("method      accuracy  precision  recall   F1      TP     FP     TN     FN     train s  infer s")
-            for r in results {
-                let m = r.metrics
-                func f(_ v: Double) -> String { String(format4: v) }
-                csv += "\(r.method),\(f(m.accuracy)),\(f(m.precision)),\(f(m.recall)),\(f(m.f1)),\(m.truePositives),\(m.falsePositives),\(m.trueNegatives),\(m.falseNegatives),\(f(r.trainS)),\(f(r.inferS))\n"
-                print(r.method.padding(toLength: 11, withPad: " ", startingAt: 0), f(m.accuracy), "   ", f(m.precision), "   ", f(m.recall), f(m.f1),
-                      String(m.truePositives).leftPadded(6), String(m.falsePositives).leftPadded(6),
-                      String(m.trueNegatives).leftPadded(6), String(m.falseNegatives).leftPadded(6),
-                      f(r.trainS).leftPadded(9), f(r.inferS).leftPadded(8))
-            }
-            let tmp = out + ".partial-\(getpid())"
-            try csv.write(toFile: tmp, atomically: false, encoding: .utf8)
-            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-            try FileManager.default.moveItem(atPath: tmp, toPath: out)
-            print("results: \(out)")
         }
     }
 
+    /// The comma-separated `methods`, checked.
+    func methodNames(_ methods: String) throws -> [String] {
+        let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for m in names where !Self.knownMethods.contains(m) {
+            throw ValidationError("--methods: unknown method '\(m)'; known: \(Self.knownMethods.joined(separator: ", "))")
+        }
+        guard !names.isEmpty else { throw ValidationError("--methods: give at least one method") }
+        return names
+    }
+
+    /// Trains each method on `train` and scores it on `test`, printing the table.
+    func compare(_ names: [String], train trainTable: LabelledTable, trainPath: String, test testTable: LabelledTable,
+                 testPath: String, label: String, gdmTrained: ((DiffusionModel) throws -> Void)? = nil) throws -> [MethodResult] {
+        // gdmTrained sees the diffusion model after every method has been scored (outside the timings).
+        let env = Links.Environment(rawValue: environment)!
+        // The cnn's sequence/scalar split, checked before anything is trained.
+        let split = try names.contains("cnn") ? ClassifyCommand.sequenceSplit(trainTable, prefix: sequencePrefix, file: trainPath) : nil
+        if let split {
+            let name = { (j: Int) in trainTable.featureNames[j] }
+            print("cnn: sequence of \(split.sequence.count) (\(split.sequence.map(name).joined(separator: ", "))), \(split.scalar.count) scalar inputs (\(split.scalar.map(name).joined(separator: ", ")))")
+        }
+        func tensor(_ t: LabelledTable) -> Tensor { ClassifyCommand.tensor(t) }
+        func tensor(_ t: LabelledTable, columns: [Int]) -> Tensor { ClassifyCommand.tensor(t, columns: columns) }
+        var results: [MethodResult] = []
+        var trainedGDM: DiffusionModel?
+        for method in names {
+            let t0 = Clock.seconds()
+            let predict: () throws -> [Int]
+            switch method {
+            case "gdm":
+                let model: DiffusionModel
+                if let gdmModel {
+                    model = try DiffusionModel.load(from: gdmModel)
+                    guard model.featureNames == trainTable.featureNames else {
+                        throw CLIError("\(gdmModel): the model's features (\(model.featureNames.joined(separator: ", "))) are not the selected ones (\(trainTable.featureNames.joined(separator: ", "))); pass --features")
+                    }
+                } else {
+                    model = try DiffusionModel(configuration: .init(timesteps: gdmTimesteps, timeDimension: gdmTimeDimension,
+                                                                     hidden: gdmWidths, steps: gdmSteps),
+                                               dataDimension: trainTable.featureNames.count,
+                                               classCount: 2, seed: seed)
+                    model.featureNames = trainTable.featureNames
+                    model.train(data: tensor(trainTable), labels: trainTable.labels)
+                }
+                trainedGDM = model
+                let classifier = try DiffusionClassifier(
+                    model: model, configuration: .grid(gdmGrid, noises: gdmNoises, modelTimesteps: model.configuration.timesteps))
+                classifier.calibrate(data: tensor(trainTable), labels: trainTable.labels)
+                predict = { classifier.classify(tensor(testTable)).labels }
+            case "knn":
+                var model = KNearestNeighbors(k: k, weighted: false, standardize: true)
+                model.fit(features: tensor(trainTable), labels: trainTable.labels)
+                let fitted = model
+                predict = { fitted.predict(tensor(testTable)) }
+            case "gbdt":
+                var model = GradientBoostedTrees(trees: trees, depth: depth, learningRate: Float(learningRate))
+                model.fit(features: tensor(trainTable), labels: trainTable.labels)
+                let fitted = model
+                predict = { fitted.predict(tensor(testTable)) }
+            case "cnn":
+                guard let split else { preconditionFailure("cnn without its column split") }
+                let model = SequenceCNNClassifier(configuration: .init(
+                    epochs: epochs, batchSize: batchSize, learningRate: Float(cnnLearningRate), width: width, seed: seed))
+                model.fit(sequences: tensor(trainTable, columns: split.sequence),
+                          scalars: split.scalar.isEmpty ? nil : tensor(trainTable, columns: split.scalar),
+                          labels: trainTable.labels)
+                predict = {
+                    model.predict(sequences: tensor(testTable, columns: split.sequence),
+                                  scalars: split.scalar.isEmpty ? nil : tensor(testTable, columns: split.scalar))
+                }
+            default:
+                let elevation = try LabelledTable.load(path: testPath, label: label, features: ["elevation_deg"])
+                predict = {
+                    elevation.features.map { TR38811.losProbability(environment: env, elevationDeg: Double($0)) >= 0.5 ? 1 : 0 }
+                }
+            }
+            let t1 = Clock.seconds()
+            let predicted = try predict()
+            let t2 = Clock.seconds()
+            results.append(MethodResult(method: method, metrics: BinaryMetrics(truth: testTable.labels, predicted: predicted),
+                                        trainSeconds: t1 - t0, inferenceSeconds: t2 - t1))
+        }
+        print(Self.table(results))
+        if let trainedGDM { try gdmTrained?(trainedGDM) }
+        return results
+    }
+
+    /// The printed table.
+    static func table(_ results: [MethodResult]) -> String {
+        func f(_ v: Double) -> String { String(format4: v) }
+        var lines = ["method      accuracy  precision  recall   F1      TP     FP     TN     FN     train s  infer s"]
+        for r in results {
+            let m = r.metrics
+            lines.append([r.method.padding(toLength: 11, withPad: " ", startingAt: 0), f(m.accuracy), "   ", f(m.precision), "   ",
+                          f(m.recall), f(m.f1), String(m.truePositives).leftPadded(6), String(m.falsePositives).leftPadded(6),
+                          String(m.trueNegatives).leftPadded(6), String(m.falseNegatives).leftPadded(6),
+                          f(r.trainSeconds).leftPadded(9), f(r.inferenceSeconds).leftPadded(8)].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The results CSV.
+    static func report(_ results: [MethodResult]) -> String {
+        func f(_ v: Double) -> String { String(format4: v) }
+        var csv = "method,accuracy,precision,recall,f1,true_positives,false_positives,true_negatives,false_negatives,train_s,inference_s\n"
+        for r in results {
+            let m = r.metrics
+            csv += "\(r.method),\(f(m.accuracy)),\(f(m.precision)),\(f(m.recall)),\(f(m.f1)),\(m.truePositives),\(m.falsePositives),\(m.trueNegatives),\(m.falseNegatives),\(f(r.trainSeconds)),\(f(r.inferenceSeconds))\n"
+        }
+        return csv
+    }
+}
+
+extension ClassifyCommand {
     static func tensor(_ t: LabelledTable) -> Tensor {
         Tensor(shape: [t.rows, t.featureNames.count], values: t.features)
     }
