@@ -111,4 +111,30 @@ struct GenerativeCommandTests {
         #expect(r.stderr.contains("feature 'receiver_x_m' is not an observable link feature"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("map2").path))
     }
+
+    @Test("study classify writes the comparison (CSV + SVG), the denoising curve and the model; it falls step by step")
+    func studyClassify() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("study").path
+        let r = try runSagin(["study", "classify", "--topology", Self.topology, "--out", out, "--train-samples", "400",
+                              "--test-samples", "200", "--gdm-steps", "200", "--gdm-hidden", "32-32", "--gdm-time-dimension", "16",
+                              "--gdm-timesteps", "100", "--gdm-grid", "8", "--gdm-noises", "1", "--epochs", "2", "--trees", "10"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for file in ["train.csv", "test.csv", "comparison.csv", "comparison.svg", "denoising.csv", "denoising.svg",
+                     "gdm.safetensors", "summary.txt"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let rows = try String(contentsOfFile: out + "/comparison.csv", encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",").map(String.init) }
+        #expect(rows[0][0 ... 4] == ["method", "accuracy", "precision", "recall", "f1"])
+        #expect(rows.dropFirst().map { $0[0] } == ["gdm", "knn", "gbdt", "cnn", "empirical"])
+        let curve = try String(contentsOfFile: out + "/denoising.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Double($0.split(separator: ",")[2])! }
+        #expect(curve.count == 11)
+        #expect(curve.last! < curve.first!, "\(curve)")
+        // The held-out city must differ from the training city.
+        let same = try runSagin(["study", "classify", "--out", dir.appendingPathComponent("x").path, "--train-scene", "4", "--test-scene", "4"])
+        #expect(same.status != 0 && same.stderr.contains("must differ"))
+    }
 }
