@@ -37,7 +37,7 @@ let package = Package(
         // Antenna patterns, link budgets, noise, Shannon and DVB-S2X capacity, link geometry.
         .target(name: "Links", dependencies: ["SimCore", "Orbits"]),
         // ChannelProvider protocol and providers (empirical: TR 38.811, Al-Hourani A2G).
-        .target(name: "Channels", dependencies: ["SimCore", "Links"]),
+        .target(name: "Channels", dependencies: ["SimCore", "Links", "Learn"]),
         // Tensors on OpenBLAS, layers with backward passes, losses, optimisers, safetensors.
         // Optimised even in debug builds: its element-wise loops (SIMD16 maps, optimisers) run 20–30×
         // slower unoptimised, which would make the test suite's small training runs take minutes.
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "OrbitsTests", dependencies: ["Orbits", "SimCore"]),
         .testTarget(name: "MobilityTests", dependencies: ["Mobility", "Orbits", "SimCore"]),
         .testTarget(name: "LinksTests", dependencies: ["Links", "Orbits", "SimCore"]),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Links", "SimCore"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Links", "SimCore", "Learn"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Mobility", "Links", "Channels", "Orbits", "SimCore"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "SimCore"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),

@@ -94,7 +94,7 @@ struct EmpiricalChannelProviderTests {
     }
 
     @Test func registry() throws {
-        #expect(ChannelProviders.names == ["empirical", "empirical-sampled", "gdm"])
+        #expect(ChannelProviders.names == ["empirical", "empirical-sampled", "gdm", "gan", "vae"])
         let p = try ChannelProviders.make(named: "empirical")
         #expect(p.name == "empirical")
         #expect(EmpiricalChannelProvider().name == "empirical")
@@ -109,8 +109,8 @@ struct EmpiricalChannelProviderTests {
             _ = try ChannelProviders.make(named: "raytrace")
             Issue.record("expected an error")
         } catch let error as ChannelProviderError {
-            #expect(error == .unknownProvider(name: "raytrace", known: ["empirical", "empirical-sampled", "gdm"]))
-            #expect(error.description == "unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled, gdm")
+            #expect(error == .unknownProvider(name: "raytrace", known: ["empirical", "empirical-sampled", "gdm", "gan", "vae"]))
+            #expect(error.description == "unknown channel provider 'raytrace'; known providers: empirical, empirical-sampled, gdm, gan, vae")
         }
     }
 

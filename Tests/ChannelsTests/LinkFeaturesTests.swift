@@ -50,7 +50,7 @@ struct LinkFeaturesTests {
         let f = LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: S.key, at: .seconds(1))
         let header = LinkFeatures.csvHeader.split(separator: ",").map(String.init)
         // Ten scalar features, 16 PDP bins, then the two labels.
-        #expect(header.count == 28 && header.suffix(2) == ["los", "path_loss_db"])
+        #expect(header.count == 29 && header.suffix(3) == ["los", "path_loss_db", "excess_loss_db"])
         #expect(Array(header[10 ..< 26]) == (0 ..< 16).map { String(format: "pdp_%02d_db", $0) })
         #expect(header.filter { $0.hasSuffix("_db") || $0.hasSuffix("_dbw") || $0.hasSuffix("_s")
             || $0.hasSuffix("_deg") || $0.hasSuffix("_m") }.count == 9 + 16)

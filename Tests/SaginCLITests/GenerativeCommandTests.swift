@@ -57,6 +57,7 @@ struct GenerativeCommandTests {
         (["--model", "gdm", "--label", "class"], "no label column 'class'"),
         (["--model", "diffusion"], "--model: expected"),
         (["--model", "gdm", "--hidden", "32-x"], "--hidden: expected positive widths"),
+        (["--model", "gan"], "no feature column 'excess_loss_db'"),
     ])
     func trainErrors(extra: [String], message: String) throws {
         let dir = OrbitCommandsTests.tempDir()
@@ -101,6 +102,16 @@ struct GenerativeCommandTests {
         r = try runSagin(["run", Self.topology, "--channel", "gdm", "--channel-model", out, "--duration", "2min",
                           "--output", dir.appendingPathComponent("runs").path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
+        // gan and vae channel models from the same dataset drive runs too.
+        for kind in ["gan", "vae"] {
+            let file = dir.appendingPathComponent("\(kind).safetensors").path
+            r = try runSagin(["train", "--model", kind, "--data", data, "--out", file, "--steps", kind == "gan" ? "20" : "100", "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try String(contentsOfFile: file + ".loss.csv", encoding: .utf8).hasPrefix("step,"))
+            r = try runSagin(["run", Self.topology, "--channel", kind, "--channel-model", file, "--duration", "1min",
+                              "--output", dir.appendingPathComponent("runs-\(kind)").path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
         // A model over non-observable columns cannot build a map.
         let bad = dir.appendingPathComponent("bad.safetensors").path
         r = try runSagin(["train", "--model", "gdm", "--data", data, "--out", bad, "--steps", "2", "--hidden", "8",

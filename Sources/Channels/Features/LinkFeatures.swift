@@ -103,11 +103,14 @@ public struct LinkFeatures: Sendable, Hashable {
     public var los: Bool
     /// Label: the true total path loss, dB (``ChannelState/totalPathLossDb``).
     public var pathLossDb: Double
+    /// Label: the true loss beyond free space, atmosphere and scintillation — clutter + shadowing +
+    /// small-scale fading, dB (what the generative channel models learn).
+    public var excessLossDb: Double
 
     public init(receivedPowerDbw: Double, snrDb: Double, excessDelaySeconds: Double, rmsDelaySpreadSeconds: Double,
                 kFactorDb: Double, resolvablePaths: Int, elevationDeg: Double, azimuthDeg: Double,
                 builtUpFraction: Double, meanBuildingHeightMeters: Double, pdpBinsDb: [Double], los: Bool,
-                pathLossDb: Double) {
+                pathLossDb: Double, excessLossDb: Double = 0) {
         self.receivedPowerDbw = receivedPowerDbw
         self.snrDb = snrDb
         self.excessDelaySeconds = excessDelaySeconds
@@ -121,20 +124,24 @@ public struct LinkFeatures: Sendable, Hashable {
         self.pdpBinsDb = pdpBinsDb
         self.los = los
         self.pathLossDb = pathLossDb
+        self.excessLossDb = excessLossDb
     }
 
     /// Column names with the default ``FeatureMeasurement/pdpBins`` (16), SI units in the suffixes:
-    /// the ten scalar features, `pdp_00_db` … `pdp_15_db`, then the two labels `los`, `path_loss_db`.
+    /// the ten scalar features, `pdp_00_db` … `pdp_15_db`, then the labels ``labelColumns``.
     public static let csvColumns: [String] = csvColumns(pdpBins: FeatureMeasurement().pdpBins)
 
     /// Column names for features measured with `pdpBins` PDP bins (`pdp_<index>_db`, the index
-    /// zero-padded to two digits); the last two are the labels.
+    /// zero-padded to two digits); the last three are the labels.
     public static func csvColumns(pdpBins: Int) -> [String] {
         ["rx_power_dbw", "snr_db", "excess_delay_s", "rms_delay_spread_s", "k_factor_db", "resolvable_paths",
          "elevation_deg", "azimuth_deg", "built_up_fraction", "mean_building_height_m"]
             + (0 ..< max(pdpBins, 0)).map(pdpColumnName)
-            + ["los", "path_loss_db"]
+            + labelColumns
     }
+
+    /// The truth's columns (labels), last in every row: `los`, `path_loss_db`, `excess_loss_db`.
+    public static let labelColumns = ["los", "path_loss_db", "excess_loss_db"]
 
     /// `pdp_00_db`, `pdp_01_db`, … for bin `index`.
     public static func pdpColumnName(_ index: Int) -> String {
@@ -151,7 +158,7 @@ public struct LinkFeatures: Sendable, Hashable {
             "\(receivedPowerDbw)", "\(snrDb)", "\(excessDelaySeconds)", "\(rmsDelaySpreadSeconds)", "\(kFactorDb)",
             "\(resolvablePaths)", "\(elevationDeg)", "\(azimuthDeg)", "\(builtUpFraction)",
             "\(meanBuildingHeightMeters)",
-        ] + pdpBinsDb.map { "\($0)" } + [los ? "1" : "0", "\(pathLossDb)"]
+        ] + pdpBinsDb.map { "\($0)" } + [los ? "1" : "0", "\(pathLossDb)", "\(excessLossDb)"]
         return values.joined(separator: ",")
     }
 
@@ -214,7 +221,8 @@ public struct LinkFeatures: Sendable, Hashable {
             meanBuildingHeightMeters: height,
             pdpBinsDb: pdpDb,
             los: state.isLOS ?? false,
-            pathLossDb: state.totalPathLossDb)
+            pathLossDb: state.totalPathLossDb,
+            excessLossDb: state.clutterLossDb + state.shadowingDb + state.fadingDb)
     }
 
     /// A power delay profile on a fixed delay grid, in dB relative to its strongest bin.

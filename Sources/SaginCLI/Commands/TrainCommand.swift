@@ -1,4 +1,5 @@
 import ArgumentParser
+import Channels
 import Foundation
 import Learn
 import SimCore
@@ -59,7 +60,13 @@ struct TrainCommand: ParsableCommand {
         every all-numeric column except the label and sagin's key/truth columns), label column --label;
         after training, the zero-shot classifier's prior correction is fitted on the training rows and
         stored in the model file. The loss log (--loss-log, default <out>.loss.csv) has step,loss,seconds.
+        gan, vae: a conditional WGAN-GP or VAE of the link's channel state — excess_loss_db, los,
+        k_factor_db and log10 of rms_delay_spread_s — given elevation_deg and frequency_hz (in GHz), the
+        variables of the gan and vae channel providers; the CSV must have those columns (sagin dataset
+        writes them). Default steps: 4000 generator steps (gan), 10000 (vae). The loss log has the
+        model's losses per step.
           sagin train --model gdm --data train.csv --out gdm.safetensors
+          sagin train --model gan --data train.csv --out gan.safetensors
         """
     )
 
@@ -80,8 +87,13 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        guard ["gdm"].contains(model) else {
-            throw ValidationError("--model: expected gdm, found '\(model)'")
+        guard ["gdm", "gan", "vae"].contains(model) else {
+            throw ValidationError("--model: expected gdm, gan or vae, found '\(model)'")
+        }
+        if steps.map({ $0 < 0 }) ?? false { throw ValidationError("--steps must be ≥ 0") }
+        if model != "gdm" {
+            try reportingErrors { try trainChannelModel() }
+            return
         }
         let widths = hidden.split(separator: "-").map { Int($0) }
         guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -114,5 +126,60 @@ struct TrainCommand: ParsableCommand {
                                 to: logPath)
             print("model: \(out)\nloss log: \(logPath)\ntrain time: \(String(format4: log.last?.seconds ?? 0)) s")
         }
+    }
+
+    /// The generated variables and conditions of the gan/vae providers from a dataset CSV.
+    static func channelVariables(path: String) throws -> (x: Tensor, c: Tensor) {
+        let columns = ["excess_loss_db", "k_factor_db", "rms_delay_spread_s", "elevation_deg", "frequency_hz"]
+        let t = try LabelledTable.load(path: path, label: "los", features: columns)
+        var x: [Float] = [], c: [Float] = []
+        for i in 0 ..< t.rows {
+            let r = t.row(i)
+            let ds = r[r.startIndex + 2]
+            guard ds > 0 else {
+                throw CLIError("\(path):\(i + 2): rms_delay_spread_s: must be positive (its log10 is modelled), found \(ds)")
+            }
+            x += [r[r.startIndex], Float(t.labels[i]), r[r.startIndex + 1], log10(ds)]
+            c += [r[r.startIndex + 3], r[r.startIndex + 4] / 1e9]
+        }
+        return (Tensor(shape: [t.rows, 4], values: x), Tensor(shape: [t.rows, 2], values: c))
+    }
+
+    func trainChannelModel() throws {
+        let (x, c) = try Self.channelVariables(path: data)
+        let logPath = lossLog ?? out + ".loss.csv"
+        let progress = TrainingProgress(prefix: "train \(model): ", quiet: quiet)
+        let start = Clock.seconds()
+        var csv: String
+        print("train \(model): \(x.shape[0]) rows; generates \(GenerativeChannelProvider.targetColumns.joined(separator: ", ")) given \(GenerativeChannelProvider.conditionColumns.joined(separator: ", "))")
+        if model == "gan" {
+            var config = ConditionalWGAN.Configuration()
+            if let batchSize { config.batchSize = batchSize }
+            if let learningRate { config.learningRate = Double(learningRate) }
+            config.logInterval = 50
+            let n = steps ?? 4000
+            let gan = try ConditionalWGAN(configuration: config, dataDimension: 4, conditionDimension: 2, seed: seed)
+            let log = try gan.train(x: x, c: c, steps: n) { row in
+                progress.show("step \(row.step)/\(n)  critic \(String(format4: row.criticLoss))  W \(String(format4: row.wassersteinEstimate))  \(String(format1: Clock.seconds() - start)) s")
+            }
+            csv = ConditionalWGAN.TrainingLogRow.csvHeader + "\n" + log.map(\.csvLine).joined(separator: "\n") + "\n"
+            progress.finish()
+            try gan.save(to: out)
+        } else {
+            var config = ConditionalVAE.Configuration()
+            if let batchSize { config.batchSize = batchSize }
+            if let learningRate { config.learningRate = Double(learningRate) }
+            config.logInterval = 50
+            let n = steps ?? 10_000
+            let vae = try ConditionalVAE(configuration: config, dataDimension: 4, conditionDimension: 2, seed: seed)
+            let log = try vae.train(x: x, c: c, steps: n) { row in
+                progress.show("step \(row.step)/\(n)  loss \(String(format4: row.totalLoss))  \(String(format1: Clock.seconds() - start)) s")
+            }
+            csv = ConditionalVAE.TrainingLogRow.csvHeader + "\n" + log.map(\.csvLine).joined(separator: "\n") + "\n"
+            progress.finish()
+            try vae.save(to: out)
+        }
+        try writeAtomically(csv, to: logPath)
+        print("model: \(out)\nloss log: \(logPath)\ntrain time: \(String(format4: Clock.seconds() - start)) s")
     }
 }

@@ -47,8 +47,8 @@ public enum InformationMapBuilder {
         let model = classifier.model
         let columnIndex = Dictionary(uniqueKeysWithValues: LinkFeatures.csvColumns.enumerated().map { ($1, $0) })
         let featureColumns: [Int] = try model.featureNames.map { name in
-            guard let i = columnIndex[name], name != "los", name != "path_loss_db" else {
-                throw DatasetError("the model's feature '\(name)' is not an observable link feature; a map model must use only \(LinkFeatures.csvColumns.filter { $0 != "los" && $0 != "path_loss_db" }.joined(separator: ", "))")
+            guard let i = columnIndex[name], !LinkFeatures.labelColumns.contains(name) else {
+                throw DatasetError("the model's feature '\(name)' is not an observable link feature; a map model must use only \(LinkFeatures.csvColumns.filter { !LinkFeatures.labelColumns.contains($0) }.joined(separator: ", "))")
             }
             return i
         }

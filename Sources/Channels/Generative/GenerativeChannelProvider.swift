@@ -1,0 +1,109 @@
+import Foundation
+import Learn
+import Links
+import SimCore
+
+/// The `gan` and `vae` channel providers: a conditional generative model (``ConditionalWGAN`` or
+/// ``ConditionalVAE``) that samples a link's channel state given its geometry.
+///
+/// The model's variables are fixed (what `sagin train --model gan|vae` writes):
+///
+/// | | columns |
+/// |---|---|
+/// | generated (``targetColumns``) | `excess_loss_db` (clutter + shadowing + fading), `los` (0/1, generated as a number), `k_factor_db`, `log10_rms_delay_spread_s` |
+/// | condition (``conditionColumns``) | `elevation_deg`, `frequency_ghz` |
+///
+/// For a link it draws ``samples`` states from a stream keyed by the provider seed, the link's end
+/// positions and the instant (the same link at the same instant gets the same answer), and returns
+/// free-space, atmospheric and scintillation losses from TR 38.811 (as the empirical provider) plus
+/// the **mean** of the samples: clutter loss = mean excess loss, LOS probability = share of samples
+/// with `los` ≥ 0.5, K-factor = mean, delay spread = mean of 10^log10 DS; `isLOS` is the first
+/// sample's state (a sampled state). ``sampledState(_:at:)`` returns the first sample alone.
+public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendable {
+    public static let targetColumns = ["excess_loss_db", "los", "k_factor_db", "log10_rms_delay_spread_s"]
+    public static let conditionColumns = ["elevation_deg", "frequency_ghz"]
+
+    public enum Kind: String, Sendable { case gan, vae }
+
+    public let kind: Kind
+    public var name: String { kind.rawValue }
+    public let seed: UInt64
+    /// Samples averaged per estimate.
+    public let samples: Int
+    private let sampler: (Tensor, RNGStream) throws -> Tensor
+    private let lock = NSLock()
+
+    /// A provider over a trained model; `samples` draws per estimate.
+    public init(gan: ConditionalWGAN, seed: UInt64, samples: Int = 8) throws {
+        try Self.check(data: gan.dataDimension, condition: gan.conditionDimension, kind: .gan)
+        kind = .gan
+        self.seed = seed
+        self.samples = max(1, samples)
+        sampler = { try gan.sample(conditions: $0, rng: $1) }
+    }
+
+    public init(vae: ConditionalVAE, seed: UInt64, samples: Int = 8) throws {
+        try Self.check(data: vae.dataDimension, condition: vae.conditionDimension, kind: .vae)
+        kind = .vae
+        self.seed = seed
+        self.samples = max(1, samples)
+        sampler = { try vae.sample(conditions: $0, rng: $1, addNoise: true) }
+    }
+
+    /// Reads a `sagin train --model gan|vae` file.
+    public static func load(kind: Kind, path: String, seed: UInt64, samples: Int = 8) throws -> GenerativeChannelProvider {
+        switch kind {
+        case .gan: return try GenerativeChannelProvider(gan: try ConditionalWGAN.load(from: path), seed: seed, samples: samples)
+        case .vae: return try GenerativeChannelProvider(vae: try ConditionalVAE.load(from: path), seed: seed, samples: samples)
+        }
+    }
+
+    static func check(data: Int, condition: Int, kind: Kind) throws {
+        guard data == targetColumns.count, condition == conditionColumns.count else {
+            throw ChannelProviderError.incompatibleModel(
+                name: kind.rawValue,
+                reason: "expected \(targetColumns.count) generated variables (\(targetColumns.joined(separator: ", "))) and \(conditionColumns.count) conditions (\(conditionColumns.joined(separator: ", "))), found \(data) and \(condition)")
+        }
+    }
+
+    /// The raw generated rows [samples, 4] for a link at an instant.
+    public func draw(_ geometry: LinkGeometry, at time: SimTime) -> [[Double]] {
+        let key = EmpiricalChannelProvider.linkKey(geometry)
+        let rng = RNGStream(key: [UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
+                                  UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32),
+                                  UInt32(truncatingIfNeeded: UInt64(bitPattern: time.nanoseconds)),
+                                  UInt32(truncatingIfNeeded: UInt64(bitPattern: time.nanoseconds) >> 32)],
+                            name: "channel/\(kind.rawValue)")
+        var c: [Float] = []
+        for _ in 0 ..< samples { c += [Float(geometry.elevationDeg), Float(geometry.frequencyHz / 1e9)] }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let out = try? sampler(Tensor(shape: [samples, 2], values: c), rng) else { return [] }
+        return (0 ..< samples).map { i in (0 ..< 4).map { Double(out.values[i * 4 + $0]) } }
+    }
+
+    public func estimate(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState {
+        let rows = draw(geometry, at: time)
+        var state = EmpiricalChannelProvider.state(geometry, condition: .los)
+        guard !rows.isEmpty else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
+        let n = Double(rows.count)
+        state.clutterLossDb = rows.reduce(0) { $0 + $1[0] } / n
+        state.losProbability = Double(rows.filter { $0[1] >= 0.5 }.count) / n
+        state.isLOS = rows[0][1] >= 0.5
+        state.kFactorDb = rows.reduce(0) { $0 + $1[2] } / n
+        state.delaySpreadSeconds = rows.reduce(0) { $0 + Foundation.pow(10, $1[3]) } / n
+        return state
+    }
+
+    /// The first sample as a state (its excess loss, LOS state, K and delay spread).
+    public func sampledState(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState {
+        var state = EmpiricalChannelProvider.state(geometry, condition: .los)
+        guard let row = draw(geometry, at: time).first else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
+        state.clutterLossDb = row[0]
+        state.isLOS = row[1] >= 0.5
+        state.losProbability = state.isLOS! ? 1 : 0
+        state.kFactorDb = row[2]
+        state.delaySpreadSeconds = Foundation.pow(10, row[3])
+        return state
+    }
+}
