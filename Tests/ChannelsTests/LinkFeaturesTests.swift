@@ -49,16 +49,20 @@ struct LinkFeaturesTests {
         let g = S.satellite(elevation: 45)
         let f = LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: S.key, at: .seconds(1))
         let header = LinkFeatures.csvHeader.split(separator: ",").map(String.init)
-        // Ten scalar features, 16 PDP bins, then the two labels.
+        // Ten scalar features, 16 PDP bins, then the three labels.
         #expect(header.count == 29 && header.suffix(3) == ["los", "path_loss_db", "excess_loss_db"])
         #expect(Array(header[10 ..< 26]) == (0 ..< 16).map { String(format: "pdp_%02d_db", $0) })
         #expect(header.filter { $0.hasSuffix("_db") || $0.hasSuffix("_dbw") || $0.hasSuffix("_s")
-            || $0.hasSuffix("_deg") || $0.hasSuffix("_m") }.count == 9 + 16)
-        #expect(LinkFeatures.csvColumns(pdpBins: 4).count == 16 && LinkFeatures.csvColumns(pdpBins: 4)[13] == "pdp_03_db")
+            || $0.hasSuffix("_deg") || $0.hasSuffix("_m") }.count == 9 + 16 + 1)
+        #expect(LinkFeatures.csvColumns(pdpBins: 4).count == 17 && LinkFeatures.csvColumns(pdpBins: 4)[13] == "pdp_03_db")
         let row = f.csvRow.split(separator: ",").map(String.init)
-        #expect(row.count == 28 && row[26] == "1")
+        #expect(row.count == 29 && row[26] == "1")
         #expect(row[10 ..< 26].map { Double($0)! } == f.pdpBinsDb)
-        #expect(Double(row[27]) == truth.channel(g, receiverENU: S.user, link: S.key, at: .seconds(1)).totalPathLossDb)
+        let state = truth.channel(g, receiverENU: S.user, link: S.key, at: .seconds(1))
+        #expect(Double(row[27]) == state.totalPathLossDb)
+        // The excess loss is everything beyond free space, atmosphere and scintillation.
+        #expect(Double(row[28]) == state.clutterLossDb + state.shadowingDb + state.fadingDb)
+        #expect(abs(Double(row[28])! - (state.totalPathLossDb - state.freeSpaceLossDb - state.atmosphericLossDb - state.scintillationLossDb)) < 1e-9)
         // Same seed, same features; the features stream is separate from the truth's.
         #expect(LinkFeatures.measure(truth: truth, g, receiverENU: S.user, link: S.key, at: .seconds(1)) == f)
         #expect(f.snrDb == f.receivedPowerDbw - FeatureMeasurement().noisePowerDbw)
