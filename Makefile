@@ -48,6 +48,7 @@ bench: build
 	.build/release/sagin bench scenario Topologies/starlink-shell1.yaml
 	.build/release/sagin bench los
 	.build/release/sagin bench learn
+	.build/release/sagin bench gdm
 
 doctor: build
 	.build/release/sagin doctor --sgemm

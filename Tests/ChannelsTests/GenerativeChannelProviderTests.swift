@@ -78,4 +78,29 @@ struct GenerativeChannelProviderTests {
         let direct = try GenerativeChannelProvider(vae: Self.vae, seed: 3)
         #expect(loaded.estimate(Self.geometry(elevation: 60), at: .zero) == direct.estimate(Self.geometry(elevation: 60), at: .zero))
     }
+
+    @Test("with scene context the provider follows the receiver's surroundings; without a source it uses the training mean")
+    func sceneContext() throws {
+        // LOS exactly where the built-up fraction is below 0.3 (any elevation).
+        let rng = RandomStreams(seed: 6).stream("test/context-data")
+        var x: [Float] = [], c: [Float] = []
+        for _ in 0 ..< 2000 {
+            let builtUp = rng.uniform() * 0.6, el = 20 + 60 * rng.uniform()
+            let los = builtUp < 0.3
+            x += [Float((los ? 1 : 25) + rng.normal()), los ? 1 : 0, Float(los ? 8 : -8), -7.5]
+            c += [Float(el), 2, Float(builtUp), Float(10 + 20 * builtUp)]
+        }
+        let vae = try ConditionalVAE(configuration: .init(), dataDimension: 4, conditionDimension: 4, seed: 2)
+        _ = try vae.train(x: Tensor(shape: [2000, 4], values: x), c: Tensor(shape: [2000, 4], values: c), steps: 1500)
+        let open = try GenerativeChannelProvider(vae: vae, seed: 1, samples: 32, context: { _ in SIMD2(0.05, 11) })
+        let dense = try GenerativeChannelProvider(vae: vae, seed: 1, samples: 32, context: { _ in SIMD2(0.55, 21) })
+        let g = Self.geometry(elevation: 50)
+        #expect(open.usesSceneContext)
+        #expect(open.estimate(g, at: .zero).losProbability > 0.8, "open street P(LOS) \(open.estimate(g, at: .zero).losProbability)")
+        #expect(dense.estimate(g, at: .zero).losProbability < 0.2, "dense block P(LOS) \(dense.estimate(g, at: .zero).losProbability)")
+        // No source: the mean context (built-up ≈ 0.3, the boundary), so an answer in between the two.
+        let typical = try GenerativeChannelProvider(vae: vae, seed: 1, samples: 32)
+        let p = typical.estimate(g, at: .zero).clutterLossDb
+        #expect(p > open.estimate(g, at: .zero).clutterLossDb && p < dense.estimate(g, at: .zero).clutterLossDb)
+    }
 }

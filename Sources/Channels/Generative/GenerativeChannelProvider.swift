@@ -11,7 +11,11 @@ import SimCore
 /// | | columns |
 /// |---|---|
 /// | generated (``targetColumns``) | `excess_loss_db` (clutter + shadowing + fading), `los` (0/1, generated as a number), `k_factor_db`, `log10_rms_delay_spread_s` |
-/// | condition (``conditionColumns``) | `elevation_deg`, `frequency_ghz` |
+/// | condition (``conditionColumns``) | `elevation_deg`, `frequency_ghz`, and with scene context (``contextColumns``) `built_up_fraction`, `mean_building_height_m` |
+///
+/// A model trained with scene context (`sagin train --scene-context`) takes the receiver's
+/// surroundings from `context` when one is given (e.g. from an `UrbanScene`), and otherwise
+/// conditions on the training data's mean context (a typical receiver of the training city).
 ///
 /// For a link it draws ``samples`` states from a stream keyed by the provider seed, the link's end
 /// positions and the instant (the same link at the same instant gets the same answer), and returns
@@ -22,6 +26,9 @@ import SimCore
 public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendable {
     public static let targetColumns = ["excess_loss_db", "los", "k_factor_db", "log10_rms_delay_spread_s"]
     public static let conditionColumns = ["elevation_deg", "frequency_ghz"]
+    public static let contextColumns = ["built_up_fraction", "mean_building_height_m"]
+    /// Built-up fraction and mean building height (m) around a link's receiver, or nil when unknown.
+    public typealias ContextSource = @Sendable (LinkGeometry) -> SIMD2<Double>?
 
     public enum Kind: String, Sendable { case gan, vae }
 
@@ -30,40 +37,59 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
     public let seed: UInt64
     /// Samples averaged per estimate.
     public let samples: Int
+    /// The model conditions on the receiver's scene context too.
+    public let usesSceneContext: Bool
+    /// Where the scene context comes from (nil: the training data's mean context).
+    public let context: ContextSource?
+    private let meanContext: SIMD2<Double>
     private let sampler: (Tensor, RNGStream) throws -> Tensor
     private let lock = NSLock()
 
     /// A provider over a trained model; `samples` draws per estimate.
-    public init(gan: ConditionalWGAN, seed: UInt64, samples: Int = 8) throws {
-        try Self.check(data: gan.dataDimension, condition: gan.conditionDimension, kind: .gan)
+    public init(gan: ConditionalWGAN, seed: UInt64, samples: Int = 8, context: ContextSource? = nil) throws {
+        usesSceneContext = try Self.check(data: gan.dataDimension, condition: gan.conditionDimension, kind: .gan)
         kind = .gan
         self.seed = seed
         self.samples = max(1, samples)
+        self.context = context
+        meanContext = Self.meanContext(gan.conditionStandardizer)
         sampler = { try gan.sample(conditions: $0, rng: $1) }
     }
 
-    public init(vae: ConditionalVAE, seed: UInt64, samples: Int = 8) throws {
-        try Self.check(data: vae.dataDimension, condition: vae.conditionDimension, kind: .vae)
+    public init(vae: ConditionalVAE, seed: UInt64, samples: Int = 8, context: ContextSource? = nil) throws {
+        usesSceneContext = try Self.check(data: vae.dataDimension, condition: vae.conditionDimension, kind: .vae)
         kind = .vae
         self.seed = seed
         self.samples = max(1, samples)
+        self.context = context
+        meanContext = Self.meanContext(vae.conditionStandardizer)
         sampler = { try vae.sample(conditions: $0, rng: $1, addNoise: true) }
     }
 
     /// Reads a `sagin train --model gan|vae` file.
-    public static func load(kind: Kind, path: String, seed: UInt64, samples: Int = 8) throws -> GenerativeChannelProvider {
+    public static func load(kind: Kind, path: String, seed: UInt64, samples: Int = 8,
+                            context: ContextSource? = nil) throws -> GenerativeChannelProvider {
         switch kind {
-        case .gan: return try GenerativeChannelProvider(gan: try ConditionalWGAN.load(from: path), seed: seed, samples: samples)
-        case .vae: return try GenerativeChannelProvider(vae: try ConditionalVAE.load(from: path), seed: seed, samples: samples)
+        case .gan:
+            return try GenerativeChannelProvider(gan: try ConditionalWGAN.load(from: path), seed: seed, samples: samples, context: context)
+        case .vae:
+            return try GenerativeChannelProvider(vae: try ConditionalVAE.load(from: path), seed: seed, samples: samples, context: context)
         }
     }
 
-    static func check(data: Int, condition: Int, kind: Kind) throws {
-        guard data == targetColumns.count, condition == conditionColumns.count else {
+    static func meanContext(_ s: ColumnStandardizer) -> SIMD2<Double> {
+        s.dimension == 4 ? SIMD2(Double(s.mean.values[2]), Double(s.mean.values[3])) : .zero
+    }
+
+    /// Whether the model takes scene context; throws when its shape fits neither layout.
+    static func check(data: Int, condition: Int, kind: Kind) throws -> Bool {
+        let plain = conditionColumns.count, withContext = conditionColumns.count + contextColumns.count
+        guard data == targetColumns.count, condition == plain || condition == withContext else {
             throw ChannelProviderError.incompatibleModel(
                 name: kind.rawValue,
-                reason: "expected \(targetColumns.count) generated variables (\(targetColumns.joined(separator: ", "))) and \(conditionColumns.count) conditions (\(conditionColumns.joined(separator: ", "))), found \(data) and \(condition)")
+                reason: "expected \(targetColumns.count) generated variables (\(targetColumns.joined(separator: ", "))) and \(plain) conditions (\(conditionColumns.joined(separator: ", "))) or \(withContext) with \(contextColumns.joined(separator: ", ")), found \(data) and \(condition)")
         }
+        return condition == withContext
     }
 
     /// The raw generated rows [samples, 4] for a link at an instant.
@@ -74,11 +100,16 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
                                   UInt32(truncatingIfNeeded: UInt64(bitPattern: time.nanoseconds)),
                                   UInt32(truncatingIfNeeded: UInt64(bitPattern: time.nanoseconds) >> 32)],
                             name: "channel/\(kind.rawValue)")
+        var row = [Float(geometry.elevationDeg), Float(geometry.frequencyHz / 1e9)]
+        if usesSceneContext {
+            let s = context?(geometry) ?? meanContext
+            row += [Float(s.x), Float(s.y)]
+        }
         var c: [Float] = []
-        for _ in 0 ..< samples { c += [Float(geometry.elevationDeg), Float(geometry.frequencyHz / 1e9)] }
+        for _ in 0 ..< samples { c += row }
         lock.lock()
         defer { lock.unlock() }
-        guard let out = try? sampler(Tensor(shape: [samples, 2], values: c), rng) else { return [] }
+        guard let out = try? sampler(Tensor(shape: [samples, row.count], values: c), rng) else { return [] }
         return (0 ..< samples).map { i in (0 ..< 4).map { Double(out.values[i * 4 + $0]) } }
     }
 

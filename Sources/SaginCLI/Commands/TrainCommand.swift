@@ -62,8 +62,8 @@ struct TrainCommand: ParsableCommand {
         stored in the model file. The loss log (--loss-log, default <out>.loss.csv) has step,loss,seconds.
         gan, vae: a conditional WGAN-GP or VAE of the link's channel state — excess_loss_db, los,
         k_factor_db and log10 of rms_delay_spread_s — given elevation_deg and frequency_hz (in GHz), the
-        variables of the gan and vae channel providers; the CSV must have those columns (sagin dataset
-        writes them). Default steps: 4000 generator steps (gan), 10000 (vae). The loss log has the
+        variables of the gan and vae channel providers; with --scene-context also given built_up_fraction
+        and mean_building_height_m. The CSV must have those columns (sagin dataset writes them). Default steps: 4000 generator steps (gan), 10000 (vae). The loss log has the
         model's losses per step.
           sagin train --model gdm --data train.csv --out gdm.safetensors
           sagin train --model gan --data train.csv --out gan.safetensors
@@ -84,6 +84,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "gdm: hidden widths, dash-separated.") var hidden: String = "256-256-256"
     @Option(help: "gdm: width of the time and label embeddings (even).") var timeDimension: Int = DiffusionModel.Configuration().timeDimension
     @Option(help: "Seed of the initial weights, batches and noise.") var seed: UInt64 = 1
+    @Flag(help: "gan, vae: also condition on the receiver's scene context (built_up_fraction, mean_building_height_m).") var sceneContext = false
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
@@ -129,8 +130,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The generated variables and conditions of the gan/vae providers from a dataset CSV.
-    static func channelVariables(path: String) throws -> (x: Tensor, c: Tensor) {
+    static func channelVariables(path: String, sceneContext: Bool) throws -> (x: Tensor, c: Tensor) {
         let columns = ["excess_loss_db", "k_factor_db", "rms_delay_spread_s", "elevation_deg", "frequency_hz"]
+            + (sceneContext ? GenerativeChannelProvider.contextColumns : [])
         let t = try LabelledTable.load(path: path, label: "los", features: columns)
         var x: [Float] = [], c: [Float] = []
         for i in 0 ..< t.rows {
@@ -141,24 +143,27 @@ struct TrainCommand: ParsableCommand {
             }
             x += [r[r.startIndex], Float(t.labels[i]), r[r.startIndex + 1], log10(ds)]
             c += [r[r.startIndex + 3], r[r.startIndex + 4] / 1e9]
+            if sceneContext { c += [r[r.startIndex + 5], r[r.startIndex + 6]] }
         }
-        return (Tensor(shape: [t.rows, 4], values: x), Tensor(shape: [t.rows, 2], values: c))
+        return (Tensor(shape: [t.rows, 4], values: x), Tensor(shape: [t.rows, sceneContext ? 4 : 2], values: c))
     }
 
     func trainChannelModel() throws {
-        let (x, c) = try Self.channelVariables(path: data)
+        let (x, c) = try Self.channelVariables(path: data, sceneContext: sceneContext)
+        let k = c.columns
         let logPath = lossLog ?? out + ".loss.csv"
         let progress = TrainingProgress(prefix: "train \(model): ", quiet: quiet)
         let start = Clock.seconds()
         var csv: String
-        print("train \(model): \(x.shape[0]) rows; generates \(GenerativeChannelProvider.targetColumns.joined(separator: ", ")) given \(GenerativeChannelProvider.conditionColumns.joined(separator: ", "))")
+        let conditions = GenerativeChannelProvider.conditionColumns + (sceneContext ? GenerativeChannelProvider.contextColumns : [])
+        print("train \(model): \(x.shape[0]) rows; generates \(GenerativeChannelProvider.targetColumns.joined(separator: ", ")) given \(conditions.joined(separator: ", "))")
         if model == "gan" {
             var config = ConditionalWGAN.Configuration()
             if let batchSize { config.batchSize = batchSize }
             if let learningRate { config.learningRate = Double(learningRate) }
             config.logInterval = 50
             let n = steps ?? 4000
-            let gan = try ConditionalWGAN(configuration: config, dataDimension: 4, conditionDimension: 2, seed: seed)
+            let gan = try ConditionalWGAN(configuration: config, dataDimension: 4, conditionDimension: k, seed: seed)
             let log = try gan.train(x: x, c: c, steps: n) { row in
                 progress.show("step \(row.step)/\(n)  critic \(String(format4: row.criticLoss))  W \(String(format4: row.wassersteinEstimate))  \(String(format1: Clock.seconds() - start)) s")
             }
@@ -171,7 +176,7 @@ struct TrainCommand: ParsableCommand {
             if let learningRate { config.learningRate = Double(learningRate) }
             config.logInterval = 50
             let n = steps ?? 10_000
-            let vae = try ConditionalVAE(configuration: config, dataDimension: 4, conditionDimension: 2, seed: seed)
+            let vae = try ConditionalVAE(configuration: config, dataDimension: 4, conditionDimension: k, seed: seed)
             let log = try vae.train(x: x, c: c, steps: n) { row in
                 progress.show("step \(row.step)/\(n)  loss \(String(format4: row.totalLoss))  \(String(format1: Clock.seconds() - start)) s")
             }
