@@ -48,6 +48,11 @@ struct GenerativeChannelProviderTests {
         let empirical = EmpiricalChannelProvider.state(Self.geometry(elevation: 75), condition: .los)
         #expect(high.freeSpaceLossDb == empirical.freeSpaceLossDb && high.scintillationLossDb == empirical.scintillationLossDb)
         #expect(provider.name == "vae")
+        // Trained at 2 GHz only: a 20 GHz link is answered like the empirical provider.
+        var feeder = Self.geometry(elevation: 75)
+        feeder.frequencyHz = 20e9
+        #expect(!provider.covers(feeder) && provider.covers(Self.geometry(elevation: 75)))
+        #expect(provider.estimate(feeder, at: .zero) == EmpiricalChannelProvider.state(feeder, condition: .expected))
     }
 
     @Test("deterministic by seed: same link and instant, same state; another seed or instant differs")

@@ -42,6 +42,10 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
     /// Where the scene context comes from (nil: the training data's mean context).
     public let context: ContextSource?
     private let meanContext: SIMD2<Double>
+    /// Carrier frequencies (GHz) the model answers for: the training mean ± 6 standard deviations
+    /// ± 0.5 GHz (the training data's 2 and 3.5 GHz user links give about 0.2–4.2 GHz); outside it the provider answers like `empirical` (a model does not extrapolate in
+    /// frequency: a user-link model says nothing about a 20 GHz feeder link).
+    public let frequencyRangeGHz: ClosedRange<Double>
     private let sampler: (Tensor, RNGStream) throws -> Tensor
     private let lock = NSLock()
 
@@ -53,6 +57,7 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
         self.samples = max(1, samples)
         self.context = context
         meanContext = Self.meanContext(gan.conditionStandardizer)
+        frequencyRangeGHz = Self.frequencyRange(gan.conditionStandardizer)
         sampler = { try gan.sample(conditions: $0, rng: $1) }
     }
 
@@ -63,6 +68,7 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
         self.samples = max(1, samples)
         self.context = context
         meanContext = Self.meanContext(vae.conditionStandardizer)
+        frequencyRangeGHz = Self.frequencyRange(vae.conditionStandardizer)
         sampler = { try vae.sample(conditions: $0, rng: $1, addNoise: true) }
     }
 
@@ -76,6 +82,14 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
             return try GenerativeChannelProvider(vae: try ConditionalVAE.load(from: path), seed: seed, samples: samples, context: context)
         }
     }
+
+    static func frequencyRange(_ s: ColumnStandardizer) -> ClosedRange<Double> {
+        let m = Double(s.mean.values[1]), sd = Double(s.std.values[1])
+        return (m - 6 * sd - 0.5) ... (m + 6 * sd + 0.5)
+    }
+
+    /// Whether the model answers for this link (its carrier within ``frequencyRangeGHz``).
+    public func covers(_ geometry: LinkGeometry) -> Bool { frequencyRangeGHz.contains(geometry.frequencyHz / 1e9) }
 
     static func meanContext(_ s: ColumnStandardizer) -> SIMD2<Double> {
         s.dimension == 4 ? SIMD2(Double(s.mean.values[2]), Double(s.mean.values[3])) : .zero
@@ -114,6 +128,7 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
     }
 
     public func estimate(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState {
+        guard covers(geometry) else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
         let rows = draw(geometry, at: time)
         var state = EmpiricalChannelProvider.state(geometry, condition: .los)
         guard !rows.isEmpty else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
@@ -128,6 +143,7 @@ public final class GenerativeChannelProvider: ChannelProvider, @unchecked Sendab
 
     /// The first sample as a state (its excess loss, LOS state, K and delay spread).
     public func sampledState(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState {
+        guard covers(geometry) else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
         var state = EmpiricalChannelProvider.state(geometry, condition: .los)
         guard let row = draw(geometry, at: time).first else { return EmpiricalChannelProvider.state(geometry, condition: .expected) }
         state.clutterLossDb = row[0]
