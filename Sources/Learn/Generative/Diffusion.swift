@@ -218,8 +218,9 @@ public final class DiffusionModel {
     public let schedule: DiffusionSchedule
     public let network: DiffusionDenoiser
     /// Column means and standard deviations of the training data (1 where a column is constant).
-    public internal(set) var mean: [Float]
-    public internal(set) var standardDeviation: [Float]
+    public internal(set) var standardizer: ColumnStandardizer
+    public var mean: [Float] { standardizer.mean.values }
+    public var standardDeviation: [Float] { standardizer.std.values }
     /// Feature names, saved with the model (may be empty).
     public var featureNames: [String] = []
     /// Extra string entries saved in the file's metadata (e.g. the classifier calibration).
@@ -240,43 +241,25 @@ public final class DiffusionModel {
         network = DiffusionDenoiser(dataDimension: dataDimension, classCount: classCount,
                                     timeDimension: configuration.timeDimension, hidden: configuration.hidden,
                                     rng: RandomStreams(seed: seed).stream("gdm/init"))
-        mean = Array(repeating: 0, count: dataDimension)
-        standardDeviation = Array(repeating: 1, count: dataDimension)
+        standardizer = ColumnStandardizer(identity: dataDimension)
     }
 
     // MARK: Standardisation
 
-    /// Sets ``mean`` and ``standardDeviation`` from the columns of `data` ([n, d]).
+    /// Sets ``standardizer`` from the columns of `data` ([n, d]).
     public func fitStandardization(_ data: Tensor) {
-        let n = data.shape[0], d = dataDimension
-        precondition(data.columns == d && n > 0)
-        var m = [Double](repeating: 0, count: d), s = [Double](repeating: 0, count: d)
-        for r in 0 ..< n { for c in 0 ..< d { m[c] += Double(data.values[r * d + c]) } }
-        for c in 0 ..< d { m[c] /= Double(n) }
-        for r in 0 ..< n { for c in 0 ..< d { let e = Double(data.values[r * d + c]) - m[c]; s[c] += e * e } }
-        mean = m.map(Float.init)
-        standardDeviation = s.map { v in
-            let sd = (v / Double(max(n - 1, 1))).squareRoot()
-            return sd > 1e-12 && sd.isFinite ? Float(sd) : 1
-        }
+        precondition(data.columns == dataDimension && data.shape[0] > 0)
+        standardizer = ColumnStandardizer(fitting: data)
     }
 
     /// Raw features → standardised.
     public func standardize(_ x: Tensor) -> Tensor {
-        let d = dataDimension
-        precondition(x.columns == d, "DiffusionModel: expected \(d) features, got \(x.columns)")
-        var out = x
-        for i in 0 ..< out.count { let c = i % d; out.values[i] = (out.values[i] - mean[c]) / standardDeviation[c] }
-        return out
+        precondition(x.columns == dataDimension, "DiffusionModel: expected \(dataDimension) features, got \(x.columns)")
+        return standardizer.transform(x)
     }
 
     /// Standardised → raw features.
-    public func destandardize(_ z: Tensor) -> Tensor {
-        let d = dataDimension
-        var out = z
-        for i in 0 ..< out.count { let c = i % d; out.values[i] = out.values[i] * standardDeviation[c] + mean[c] }
-        return out
-    }
+    public func destandardize(_ z: Tensor) -> Tensor { standardizer.inverse(z) }
 
     // MARK: Training
 
@@ -474,8 +457,7 @@ public final class DiffusionModel {
         var expected = metadata
         expected[ModelCheckpoint.versionKey] = nil
         try ModelCheckpoint.load(into: model.network.parameters + stats, expecting: expected, from: path)
-        model.mean = stats[0].value.values
-        model.standardDeviation = stats[1].value.values
+        model.standardizer = ColumnStandardizer(mean: stats[0].value, std: stats[1].value)
         return model
     }
 }
