@@ -130,7 +130,8 @@ struct GenerativeCommandTests {
         let out = dir.appendingPathComponent("study").path
         let r = try runSagin(["study", "classify", "--topology", Self.topology, "--out", out, "--train-samples", "400",
                               "--test-samples", "200", "--gdm-steps", "200", "--gdm-hidden", "32-32", "--gdm-time-dimension", "16",
-                              "--gdm-timesteps", "100", "--gdm-grid", "8", "--gdm-noises", "1", "--epochs", "2", "--trees", "10"])
+                              "--gdm-timesteps", "100", "--gdm-grid", "8", "--gdm-noises", "1", "--epochs", "2", "--trees", "10",
+                              "--vae-steps", "100"])
         #expect(r.status == 0, "\(r.stderr)")
         for file in ["train.csv", "test.csv", "comparison.csv", "comparison.svg", "denoising.csv", "denoising.svg",
                      "gdm.safetensors", "summary.txt"] {
@@ -144,6 +145,8 @@ struct GenerativeCommandTests {
             .map { Double($0.split(separator: ",")[2])! }
         #expect(curve.count == 11)
         #expect(curve.last! < curve.first!, "\(curve)")
+        let summary = try String(contentsOfFile: out + "/summary.txt", encoding: .utf8)
+        #expect(summary.contains("VAE reconstruction RMSE of the same noisy features:") && summary.contains("highest accuracy:"))
         // The held-out city must differ from the training city.
         let same = try runSagin(["study", "classify", "--out", dir.appendingPathComponent("x").path, "--train-scene", "4", "--test-scene", "4"])
         #expect(same.status != 0 && same.stderr.contains("must differ"))

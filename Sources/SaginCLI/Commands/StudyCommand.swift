@@ -27,7 +27,9 @@ struct StudyClassifyCommand: ParsableCommand {
            16 power-delay-profile bins; the cnn takes the bins as its sequence): gdm (zero-shot diffusion
            classifier), knn, gbdt, cnn and the elevation-only TR 38.811 rule.
         3. Denoises the test features with the GDM after adding Gaussian noise of --noise standard
-           deviations (deterministic DDIM, --reverse-steps) and records the RMSE at every step.
+           deviations (deterministic DDIM, --reverse-steps) and records the RMSE at every step; as a
+           baseline, an unconditional VAE trained on the training features (--vae-steps) reconstructs
+           the same noisy features.
         Writes into --out (a new folder): train.csv, test.csv, comparison.csv and comparison.svg
         (accuracy and F1 per method; train and inference seconds in the CSV), denoising.csv and
         denoising.svg, gdm.safetensors with its loss log, and summary.txt.
@@ -45,11 +47,13 @@ struct StudyClassifyCommand: ParsableCommand {
     @Option(help: "Comma-separated methods.") var methods: String = "gdm,knn,gbdt,cnn,empirical"
     @Option(help: "Measurement noise added before denoising, in standard deviations of each feature.") var noise: Double = 0.5
     @Option(help: "DDIM steps of the denoising curve.") var reverseSteps: Int = 10
+    @Option(help: "Training steps of the VAE whose reconstruction is the denoising baseline (0: none).") var vaeSteps: Int = 4000
     @OptionGroup var settings: ClassifierSettings
 
     func run() throws {
         let names = try settings.methodNames(methods)
         guard trainSamples > 0, testSamples > 0 else { throw ValidationError("--train-samples and --test-samples must be positive") }
+        guard vaeSteps >= 0 else { throw ValidationError("--vae-steps must be ≥ 0") }
         guard noise > 0, reverseSteps >= 1 else { throw ValidationError("--noise must be positive and --reverse-steps at least 1") }
         guard trainScene != testScene else { throw ValidationError("--train-scene and --test-scene must differ (the test city is held out)") }
         try reportingErrors {
@@ -78,6 +82,7 @@ struct StudyClassifyCommand: ParsableCommand {
         print("study: \(train.featureNames.count) features (\(train.featureNames.joined(separator: ", ")))")
 
         var denoising: [DiffusionModel.DenoisingStep] = []
+        var vaeRMSE: Double?
         let results = try settings.compare(names, train: train, trainPath: trainPath, test: test, testPath: testPath,
                                            label: "los") { model in
             try model.save(to: dir + "/gdm.safetensors")
@@ -92,6 +97,19 @@ struct StudyClassifyCommand: ParsableCommand {
             }
             denoising = model.denoise(noisy, noiseStandardDeviation: noise, reverseSteps: reverseSteps, clean: clean).steps
             print("study: denoising \(test.rows) links in \(String(format1: Clock.seconds() - t0)) s, RMSE \(denoising.map { String(format4: $0.iterateRMSE) }.joined(separator: " → "))")
+            if vaeSteps > 0 {
+                // The same noisy rows through an unconditional VAE of the training features.
+                t0 = Clock.seconds()
+                let vae = try ConditionalVAE(configuration: .init(), dataDimension: d, conditionDimension: 0, seed: settings.seed)
+                let none = { (rows: Int) in Tensor(shape: [rows, 0], values: []) }
+                _ = try vae.train(x: DatasetColumns.tensor(train), c: none(train.rows), steps: vaeSteps)
+                let reconstructed = model.standardize(try vae.reconstruct(x: noisy, c: none(test.rows)))
+                let reference = model.standardize(clean)
+                var sum = 0.0
+                for i in 0 ..< reference.count { let e = Double(reconstructed.values[i] - reference.values[i]); sum += e * e }
+                vaeRMSE = (sum / Double(reference.count)).squareRoot()
+                print("study: VAE reconstruction (\(vaeSteps) steps, \(String(format1: Clock.seconds() - t0)) s): RMSE \(String(format4: vaeRMSE!))")
+            }
         }
         try folder.write("comparison.csv", contents: ClassifierSettings.report(results))
         try folder.write("comparison.svg", contents: SVGChart.bars(
@@ -114,9 +132,11 @@ struct StudyClassifyCommand: ParsableCommand {
             try folder.write("denoising.svg", contents: SVGChart.lines(
                 title: "GDM denoising (noise \(noise) σ, deterministic DDIM)", x: denoising.map { Double($0.index) },
                 series: [.init(name: "RMSE of x_t/√ᾱ_t to the clean features", values: denoising.map(\.iterateRMSE)),
-                         .init(name: "RMSE of the x̂₀ prediction", values: denoising.map(\.predictionRMSE))],
+                         .init(name: "RMSE of the x̂₀ prediction", values: denoising.map(\.predictionRMSE))]
+                    + (vaeRMSE.map { v in [.init(name: "VAE reconstruction", values: denoising.map { _ in v })] } ?? []),
                 xLabel: "reverse step", yLabel: "RMSE (standardised units)"))
             summary += "denoising RMSE per reverse step: \(denoising.map { String(format4: $0.iterateRMSE) }.joined(separator: " → "))\n"
+            if let vaeRMSE { summary += "VAE reconstruction RMSE of the same noisy features: \(String(format4: vaeRMSE))\n" }
         }
         try folder.write("summary.txt", contents: summary)
     }
