@@ -81,6 +81,38 @@ struct ChannelDatasetTests {
         #expect(rows.allSatisfy { Double($0["elevation_deg"]!)! > 19.5 })
     }
 
+    @Test("--measurement-noise scales only the measurement: same links and truth, features closer to it without noise")
+    func measurementNoise() throws {
+        let scratch = try Scratch("dataset-noise")
+        defer { scratch.remove() }
+        let topo = try Self.topology(scratch)
+        let scene = try Self.city(seed: 1, topology: topo)
+        func rows(_ scale: Double) throws -> [[String: String]] {
+            var o = ChannelDataset.Options(samples: 200, seed: 5)
+            o.measurementNoiseScale = scale
+            let path = scratch.dir + "/n\(scale).csv"
+            _ = try ChannelDataset.write(topology: topo, scene: scene, sceneLabel: "s", options: o, to: path)
+            return try readCSV(path)
+        }
+        let quiet = try rows(0), normal = try rows(1), loud = try rows(5)
+        for key in ["los", "path_loss_db", "excess_loss_db", "peer", "receiver_x_m"] {
+            #expect(quiet.map { $0[key] } == normal.map { $0[key] } && loud.map { $0[key] } == normal.map { $0[key] }, "\(key)")
+        }
+        // Received power = EIRP + G − path loss + N(0, σ): the spread of (rx + path loss) is σ (0, 1, 5 dB).
+        func spread(_ r: [[String: String]]) -> Double {
+            let v = r.map { Double($0["rx_power_dbw"]!)! + Double($0["path_loss_db"]!)! }
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+        }
+        #expect(spread(quiet) < 1e-6)
+        #expect(abs(spread(normal) - 1) < 0.15 && abs(spread(loud) - 5) < 0.75, "\(spread(normal)), \(spread(loud))")
+        #expect(throws: DatasetError.self) {
+            var o = ChannelDataset.Options(samples: 10, seed: 5)
+            o.measurementNoiseScale = -1
+            _ = try ChannelDataset.write(topology: topo, scene: scene, sceneLabel: "s", options: o, to: scratch.dir + "/bad.csv")
+        }
+    }
+
     @Test("over an empty city every dataset link is LOS and every map cell is fully LOS")
     func emptyCity() throws {
         let scratch = try Scratch("empty-city")

@@ -58,6 +58,20 @@ public struct FeatureMeasurement: Sendable, Hashable {
     public var pdpNoiseDb: Double = 1
 
     public init() {}
+
+    /// The same measurement with every noise knob (power, delays, angles, built-up fraction, building
+    /// height, PDP bins) multiplied by `factor` — a harder or an easier dataset.
+    public func scalingNoise(by factor: Double) -> FeatureMeasurement {
+        var m = self
+        m.powerNoiseDb *= factor
+        m.delayNoiseFraction *= factor
+        m.angleNoiseDeg *= factor
+        m.builtUpNoise *= factor
+        m.heightNoiseFraction *= factor
+        m.pdpNoiseDb *= factor
+        return m
+    }
+
 }
 
 /// Observable features of one link at one instant, as a receiver would measure them, plus the two

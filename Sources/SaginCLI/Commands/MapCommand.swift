@@ -31,11 +31,13 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Elevation bands per cell.") var elevationBands: Int = 4
     @Option(help: "Instant of the virtual measurements since the scenario epoch.") var time: DurationArgument = DurationArgument(.zero)
     @Option(help: "Seed of the ground truth measured.") var seed: UInt64 = 1
+    @Option(help: "Measurement-noise multiplier (as the model's training dataset was made).") var measurementNoise: Double = 1
     @Option(help: "Classifier timestep grid size.") var classifierTimesteps: Int = 64
     @Option(help: "Classifier noises per timestep.") var noises: Int = 4
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
+        guard measurementNoise >= 0, measurementNoise.isFinite else { throw ValidationError("--measurement-noise must be a finite number ≥ 0") }
         guard cells >= 1, azimuthBins >= 1, elevationBands >= 1 else {
             throw ValidationError("--cells, --azimuth-bins and --elevation-bands must be at least 1")
         }
@@ -50,6 +52,7 @@ struct MapCommand: ParsableCommand {
             options.elevationBands = elevationBands
             options.time = time.value
             options.seed = seed
+            options.measurementNoiseScale = measurementNoise
             let progress = TrainingProgress(prefix: "map: ", quiet: quiet)
             let r = try InformationMapBuilder.build(topology: topo, scene: city, classifier: classifier, options: options,
                                                     to: out) { done, total in

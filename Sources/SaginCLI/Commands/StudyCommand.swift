@@ -44,6 +44,7 @@ struct StudyClassifyCommand: ParsableCommand {
     @Option(help: "Training links.") var trainSamples: Int = 20_000
     @Option(help: "Test links.") var testSamples: Int = 10_000
     @Option(help: "Seed of the datasets' draws and ground truth.") var datasetSeed: UInt64 = 9
+    @Option(help: "Multiplies every measurement-noise level of the datasets (a harder study above 1).") var measurementNoise: Double = 1
     @Option(help: "Comma-separated methods.") var methods: String = "gdm,knn,gbdt,cnn,empirical"
     @Option(help: "Measurement noise added before denoising, in standard deviations of each feature.") var noise: Double = 0.5
     @Option(help: "DDIM steps of the denoising curve.") var reverseSteps: Int = 10
@@ -72,8 +73,9 @@ struct StudyClassifyCommand: ParsableCommand {
         var t0 = Clock.seconds()
         for (seed, samples, path) in [(trainScene, trainSamples, trainPath), (testScene, testSamples, testPath)] {
             let scene = try SceneSource(argument: "\(seed)").make(topology: topo, options: .init()).scene
-            let r = try ChannelDataset.write(topology: topo, scene: scene, sceneLabel: "seed-\(seed)",
-                                             options: .init(samples: samples, seed: datasetSeed), to: path)
+            var options = ChannelDataset.Options(samples: samples, seed: datasetSeed)
+            options.measurementNoiseScale = measurementNoise
+            let r = try ChannelDataset.write(topology: topo, scene: scene, sceneLabel: "seed-\(seed)", options: options, to: path)
             print("study: city seed-\(seed): \(r.rows) links, LOS share \(String(format4: r.losFraction))")
         }
         print("study: datasets in \(String(format1: Clock.seconds() - t0)) s")
@@ -118,7 +120,7 @@ struct StudyClassifyCommand: ParsableCommand {
             series: [.init(name: "accuracy", values: results.map(\.metrics.accuracy)),
                      .init(name: "F1 (LOS)", values: results.map(\.metrics.f1))],
             yLabel: "score", yRange: 0 ... 1))
-        var summary = "sagin study classify: \(topo.sourcePath), train city seed-\(trainScene) (\(trainSamples) links), test city seed-\(testScene) (\(testSamples) links), dataset seed \(datasetSeed)\n\n"
+        var summary = "sagin study classify: \(topo.sourcePath), train city seed-\(trainScene) (\(trainSamples) links), test city seed-\(testScene) (\(testSamples) links), dataset seed \(datasetSeed), measurement noise ×\(measurementNoise)\n\n"
         summary += ClassifierSettings.table(results) + "\n\n"
         if let best = results.max(by: { $0.metrics.accuracy < $1.metrics.accuracy }) {
             summary += "highest accuracy: \(best.method) (\(String(format4: best.metrics.accuracy)))\n"

@@ -38,6 +38,8 @@ public enum ChannelDataset {
         /// leaving the scene at once. nil: the distance over which a ray at the lowest mask of the
         /// link types climbs above the tallest building, capped at a quarter of the scene's size.
         public var edgeMarginMeters: Double?
+        /// Multiplies every measurement-noise knob of ``FeatureMeasurement`` (1: the defaults).
+        public var measurementNoiseScale: Double = 1
 
         public init(samples: Int, seed: UInt64) {
             self.samples = samples
@@ -61,6 +63,9 @@ public enum ChannelDataset {
     public static func write(topology: Topology, scene: UrbanScene, sceneLabel: String, options: Options,
                              to path: String) throws -> Result {
         guard options.samples > 0 else { throw DatasetError("--samples must be at least 1, found \(options.samples)") }
+        guard options.measurementNoiseScale >= 0, options.measurementNoiseScale.isFinite else {
+            throw DatasetError("--measurement-noise must be a finite number ≥ 0, found \(options.measurementNoiseScale)")
+        }
         let built = try ScenarioRunner.build(topology, channelOverride: nil)
         var uppers = built.uppers
         let classes = built.classes.filter { [.userSatellite, .userHaps, .userUav].contains($0.spec.type) }
@@ -116,6 +121,7 @@ public enum ChannelDataset {
                     upperAltitudeMeters: upperGeodetic.altitudeMeters, lowerAltitudeMeters: g.altitudeMeters)
                 let upperENU: SIMD3<Double>? = kind == .satellite ? nil : scene.enu(of: upperGeodetic)
                 let measurement = Self.measurement(spec: cls.spec, tx: uppers.radios[pick.upper], rx: userRadio)
+                    .scalingNoise(by: options.measurementNoiseScale)
                 let receiverName = "rx-\(rows)"
                 let features = LinkFeatures.measure(truth: truth, geometry, receiverENU: rx, upperENU: upperENU,
                                                     link: LinkKey(upper: uppers.names[pick.upper], lower: receiverName),

@@ -21,6 +21,8 @@ public enum InformationMapBuilder {
         /// Seed of the ground truth that the virtual measurements come from.
         public var seed: UInt64 = 1
         public var receiverHeightMeters = 1.5
+        /// Multiplies every measurement-noise knob (use the training dataset's value).
+        public var measurementNoiseScale: Double = 1
         /// Rows classified per progress report.
         public var chunk = 4096
         public init() {}
@@ -66,6 +68,7 @@ public enum InformationMapBuilder {
         let kind = uppers.kinds[u0]
         let userRadio = topology.users.first?.radio ?? RadioSpec.builtInDefault(.user)
         let measurement = ChannelDataset.measurement(spec: cls.spec, tx: uppers.radios[u0], rx: userRadio)
+            .scalingNoise(by: o.measurementNoiseScale)
         let truth = GroundTruth(scene: scene, environment: topology.scenario.environment, seed: o.seed)
 
         // The grid covers the scene inside the margin where low rays still meet buildings.
