@@ -58,6 +58,7 @@ struct LinkFeaturesTests {
         let row = f.csvRow.split(separator: ",").map(String.init)
         #expect(row.count == 29 && row[26] == "1")
         #expect(row[10 ..< 26].map { Double($0)! } == f.pdpBinsDb)
+        #expect(row.map { Double($0)! } == f.values)
         let state = truth.channel(g, receiverENU: S.user, link: S.key, at: .seconds(1))
         #expect(Double(row[27]) == state.totalPathLossDb)
         // The excess loss is everything beyond free space, atmosphere and scintillation.

@@ -163,6 +163,13 @@ public struct LinkFeatures: Sendable, Hashable {
         return "pdp_" + String(repeating: "0", count: max(0, 2 - digits.count)) + digits + "_db"
     }
 
+    /// Every column's value as a number, in ``csvColumns(pdpBins:)`` order (LOS as 0/1).
+    public var values: [Double] {
+        [receivedPowerDbw, snrDb, excessDelaySeconds, rmsDelaySpreadSeconds, kFactorDb, Double(resolvablePaths),
+         elevationDeg, azimuthDeg, builtUpFraction, meanBuildingHeightMeters]
+            + pdpBinsDb + [los ? 1 : 0, pathLossDb, excessLossDb]
+    }
+
     /// The header row (no newline) for the default 16 PDP bins; ``csvColumns(pdpBins:)`` for others.
     public static var csvHeader: String { csvColumns.joined(separator: ",") }
     /// One row in ``csvColumns(pdpBins:)`` order for this row's `pdpBinsDb.count` (no newline);

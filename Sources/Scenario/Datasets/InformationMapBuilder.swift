@@ -116,8 +116,8 @@ public enum InformationMapBuilder {
                             truth: truth, geometry, receiverENU: rx, upperENU: kind == .satellite ? nil : scene.enu(of: upper),
                             link: LinkKey(upper: "map-\(band)-\(bin)", lower: "cell-\(c)-\(r)"), at: o.time,
                             measurement: measurement)
-                        let values = features.csvRow.split(separator: ",")
-                        for i in featureColumns { featureRows.append(Float(values[i]) ?? .nan) }
+                        let values = features.values
+                        for i in featureColumns { featureRows.append(Float(values[i])) }
                         slots.append(((r * o.cells + c) * o.elevationBands + band) * o.azimuthBins + bin)
                         truthLOS.append(features.los)
                     }
