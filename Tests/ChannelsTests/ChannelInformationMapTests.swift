@@ -67,7 +67,7 @@ struct ChannelInformationMapTests {
         let origin = Geodetic(latitudeDeg: m.originLatitudeDeg, longitudeDeg: m.originLongitudeDeg)
         // A receiver at the origin (cell (1, 1)) and a satellite at elevation 30°, azimuth 100° (sector 1, band 0).
         let lower = origin.ecefKm
-        let east = m.enu(ofECEFKm: lower)
+        let east = m.origin.enu(ofECEFKm: lower)
         #expect(abs(east.x) < 1e-6 && abs(east.y) < 1e-6 && abs(east.z) < 1e-6)
         let geometry = LinkGeometry(upperECEFKm: lower + SIMD3(500, 0, 0), lowerECEFKm: lower, elevationDeg: 30,
                                     azimuthDeg: 100, slantRangeMeters: 1_000_000, frequencyHz: 2e9,

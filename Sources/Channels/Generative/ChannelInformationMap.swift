@@ -77,17 +77,10 @@ public struct ChannelInformationMap: Sendable, Equatable, Codable {
         return v.isNaN ? nil : v
     }
 
-    // MARK: ENU frame of the origin
-
-    /// East-north-up metres of an ECEF point (km) in the origin's frame.
-    public func enu(ofECEFKm p: SIMD3<Double>) -> SIMD3<Double> {
-        let o = Geodetic(latitudeDeg: originLatitudeDeg, longitudeDeg: originLongitudeDeg, altitudeMeters: originAltitudeMeters)
-        let lat = originLatitudeDeg * .pi / 180, lon = originLongitudeDeg * .pi / 180
-        let east = SIMD3(-sin(lon), cos(lon), 0.0)
-        let north = SIMD3(-sin(lat) * cos(lon), -sin(lat) * sin(lon), cos(lat))
-        let up = SIMD3(cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat))
-        let d = (p - o.ecefKm) * 1000
-        return SIMD3((east * d).sum(), (north * d).sum(), (up * d).sum())
+    /// The map's origin (the scene centre) as an observer; its `enu(ofECEFKm:)` × 1000 gives the
+    /// east-north metres the grid is laid out in.
+    public var origin: Observer {
+        Observer(Geodetic(latitudeDeg: originLatitudeDeg, longitudeDeg: originLongitudeDeg, altitudeMeters: originAltitudeMeters))
     }
 
     // MARK: Files
@@ -164,15 +157,18 @@ public struct GDMChannelProvider: ChannelProvider {
     public var name: String { Self.providerName }
     public let map: ChannelInformationMap
     public let fallback: (@Sendable (LinkGeometry) -> Double?)?
+    /// The map origin's local frame, built once (every lookup rotates the receiver into it).
+    private let origin: Observer
 
     public init(map: ChannelInformationMap, fallback: (@Sendable (LinkGeometry) -> Double?)? = nil) {
         self.map = map
         self.fallback = fallback
+        origin = map.origin
     }
 
     /// The believed LOS probability and where it came from.
     public func losProbability(_ geometry: LinkGeometry) -> (probability: Double, source: Source) {
-        let p = map.enu(ofECEFKm: geometry.lowerECEFKm)
+        let p = origin.enu(ofECEFKm: geometry.lowerECEFKm) * 1000
         if let v = map.losProbability(east: p.x, north: p.y, elevationDeg: geometry.elevationDeg, azimuthDeg: geometry.azimuthDeg) {
             return (Double(v), .map)
         }

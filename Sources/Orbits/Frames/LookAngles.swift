@@ -45,6 +45,12 @@ public struct Observer: Sendable, Hashable {
         up = SIMD3(cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat))
     }
 
+    /// East-north-up coordinates (km) of an Earth-fixed point (km) in the observer's local frame.
+    public func enu(ofECEFKm p: SIMD3<Double>) -> SIMD3<Double> {
+        let d = p - ecefKm
+        return SIMD3(d.dot(east), d.dot(north), d.dot(up))
+    }
+
     /// Look angles to a target's Earth-fixed state (km, km/s).
     public func lookAngles(to target: StateVector) -> LookAngles {
         let rho = target.position - ecefKm

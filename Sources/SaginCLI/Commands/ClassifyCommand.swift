@@ -124,7 +124,7 @@ struct ClassifierSettings: ParsableArguments {
             let name = { (j: Int) in trainTable.featureNames[j] }
             print("cnn: sequence of \(split.sequence.count) (\(split.sequence.map(name).joined(separator: ", "))), \(split.scalar.count) scalar inputs (\(split.scalar.map(name).joined(separator: ", ")))")
         }
-        func tensor(_ t: LabelledTable) -> Tensor { ClassifyCommand.tensor(t) }
+        func tensor(_ t: LabelledTable) -> Tensor { DatasetColumns.tensor(t) }
         func tensor(_ t: LabelledTable, columns: [Int]) -> Tensor { ClassifyCommand.tensor(t, columns: columns) }
         var results: [MethodResult] = []
         var trainedGDM: DiffusionModel?
@@ -217,10 +217,6 @@ struct ClassifierSettings: ParsableArguments {
 }
 
 extension ClassifyCommand {
-    static func tensor(_ t: LabelledTable) -> Tensor {
-        Tensor(shape: [t.rows, t.featureNames.count], values: t.features)
-    }
-
     /// The feature columns `columns` (indices into `t.featureNames`) as `[rows, columns.count]`.
     static func tensor(_ t: LabelledTable, columns: [Int]) -> Tensor {
         let d = t.featureNames.count
