@@ -10,12 +10,15 @@ public struct StepResult: Sendable, Equatable {
     public var reward: Double
     public var terminated: Bool
     public var truncated: Bool
+    /// Extra numbers about the step for logging (empty for the classic-control environments).
+    public var info: [String: Double]
 
-    public init(observation: [Float], reward: Double, terminated: Bool, truncated: Bool) {
+    public init(observation: [Float], reward: Double, terminated: Bool, truncated: Bool, info: [String: Double] = [:]) {
         self.observation = observation
         self.reward = reward
         self.terminated = terminated
         self.truncated = truncated
+        self.info = info
     }
 
     public var done: Bool { terminated || truncated }
