@@ -12,7 +12,12 @@ public enum SVGChart {
     public struct Series: Sendable, Equatable {
         public var name: String
         public var values: [Double]
-        public init(name: String, values: [Double]) { self.name = name; self.values = values }
+        /// A shaded band drawn behind the line (e.g. mean ± one standard deviation across seeds).
+        public var bandLower: [Double]?
+        public var bandUpper: [Double]?
+        public init(name: String, values: [Double], bandLower: [Double]? = nil, bandUpper: [Double]? = nil) {
+            self.name = name; self.values = values; self.bandLower = bandLower; self.bandUpper = bandUpper
+        }
     }
 
     /// Colour-blind-safe palette (Okabe–Ito).
@@ -45,10 +50,12 @@ public enum SVGChart {
         return svg + "</svg>\n"
     }
 
-    /// Lines over a shared x axis (x ascending). `yRange` nil: the data's range padded by 5 %.
+    /// Lines over a shared x axis (x ascending), each with its band when it has one (a translucent
+    /// polygon in the line's colour). `yRange` nil: the data's range (bands included) padded by 5 %.
+    /// `markers` draws a dot on every point.
     public static func lines(title: String, x: [Double], series: [Series], xLabel: String, yLabel: String,
-                             yRange: ClosedRange<Double>? = nil) -> String {
-        let finite = series.flatMap(\.values).filter(\.isFinite)
+                             yRange: ClosedRange<Double>? = nil, markers: Bool = true) -> String {
+        let finite = (series.flatMap(\.values) + series.flatMap { ($0.bandLower ?? []) + ($0.bandUpper ?? []) }).filter(\.isFinite)
         var range = yRange ?? (finite.min() ?? 0) ... (finite.max() ?? 1)
         if yRange == nil {
             let pad = max((range.upperBound - range.lowerBound) * 0.05, 1e-9)
@@ -63,12 +70,20 @@ public enum SVGChart {
             svg += "<text x=\"\(f(px))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\" font-size=\"12\">\(label(tick))</text>\n"
         }
         for (s, serie) in series.enumerated() {
+            guard let lower = serie.bandLower, let upper = serie.bandUpper else { continue }
+            let ok = x.indices.filter { $0 < lower.count && $0 < upper.count && lower[$0].isFinite && upper[$0].isFinite }
+            guard ok.count > 1 else { continue }
+            let outline = ok.map { "\(f(xPosition(x[$0], xr))),\(f(yPosition(upper[$0], range)))" }
+                + ok.reversed().map { "\(f(xPosition(x[$0], xr))),\(f(yPosition(lower[$0], range)))" }
+            svg += "<polygon fill=\"\(palette[s % palette.count])\" fill-opacity=\"0.18\" stroke=\"none\" points=\"\(outline.joined(separator: " "))\"/>\n"
+        }
+        for (s, serie) in series.enumerated() {
             let points = zip(x, serie.values).filter { $0.1.isFinite }
                 .map { "\(f(xPosition($0.0, xr))),\(f(yPosition($0.1, range)))" }
             guard !points.isEmpty else { continue }
             let colour = palette[s % palette.count]
             svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
-            for p in points {
+            for p in points where markers {
                 let xy = p.split(separator: ",")
                 svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(colour)\"/>\n"
             }

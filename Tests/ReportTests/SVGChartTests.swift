@@ -34,4 +34,18 @@ struct SVGChartTests {
         #expect(svg.contains("points=\"70,40 280,164 490,226 700,257\""))
         #expect(make() == svg)
     }
+
+    @Test("bands: one translucent polygon per banded series, upper edge left to right then lower edge back")
+    func bands() {
+        let svg = SVGChart.lines(title: "reward", x: [0, 1, 2, 3],
+                                 series: [.init(name: "a", values: [0.7, 0.7, 0.7, 0.7], bandLower: [0.5, 0.5, 0.6, 0.6],
+                                                bandUpper: [1, 0.9, 0.8, 0.8]),
+                                          .init(name: "b", values: [0.6, 0.6, 0.6, 0.6])],
+                                 xLabel: "steps", yLabel: "return", yRange: 0.5 ... 1, markers: false)
+        #expect(svg.components(separatedBy: "<polygon").count - 1 == 1)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 0)
+        // Same mapping as above: y 1 → 40 px, 0.5 → 350 px, 0.9 → 102, 0.8 → 164, 0.6 → 288.
+        #expect(svg.contains("points=\"70,40 280,102 490,164 700,164 700,288 490,288 280,350 70,350\""))
+    }
 }
