@@ -28,10 +28,12 @@ public struct Topology: Sendable, Hashable, Codable {
     public var links: [LinkSpec]
     public var selection: SelectionSpec
     public var outputs: OutputSpec
+    /// The power-allocation RL environment (``RLSpec``; its defaults when the file has no `rl`).
+    public var rl: RLSpec
 
     public init(sourcePath: String, directory: String, scenario: ScenarioSettings, constellations: [ConstellationSpec],
                 haps: [AerialSpec], uavs: [AerialSpec], users: [GroundGroupSpec], gateways: [GroundGroupSpec],
-                links: [LinkSpec], selection: SelectionSpec, outputs: OutputSpec) {
+                links: [LinkSpec], selection: SelectionSpec, outputs: OutputSpec, rl: RLSpec = RLSpec()) {
         self.sourcePath = sourcePath
         self.directory = directory
         self.scenario = scenario
@@ -43,6 +45,7 @@ public struct Topology: Sendable, Hashable, Codable {
         self.links = links
         self.selection = selection
         self.outputs = outputs
+        self.rl = rl
     }
 
     /// The link of a type, if the topology has it.

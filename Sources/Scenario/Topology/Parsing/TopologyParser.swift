@@ -19,7 +19,7 @@ struct TopologyParser {
     }
 
     static let topLevelKeys = ["scenario", "constellations", "haps", "uavs", "users", "gateways", "radio", "links",
-                               "selection", "outputs"]
+                               "selection", "outputs", "rl"]
 
     mutating func parse(_ root: YAMLValue) throws(TopologyError) -> Topology {
         let written = try root.map()
@@ -54,9 +54,12 @@ struct TopologyParser {
         let links = try top["links"].map { v throws(TopologyError) in try parseLinks(v) } ?? [LinkSpec.defaults(for: .userSatellite)]
         let selection = try top["selection"].map { v throws(TopologyError) in try parseSelection(v) } ?? SelectionSpec()
         let outputs = try top["outputs"].map { v throws(TopologyError) in try parseOutputs(v) } ?? OutputSpec()
+        let rl = try top["rl"].map { v throws(TopologyError) in
+            try parseRL(v, scenario: scenario, constellations: constellations, haps: haps, uavs: uavs, links: links)
+        } ?? RLSpec()
         return Topology(sourcePath: file, directory: directory, scenario: scenario, constellations: constellations,
                         haps: haps, uavs: uavs, users: users, gateways: gateways, links: links, selection: selection,
-                        outputs: outputs)
+                        outputs: outputs, rl: rl)
     }
 
     // MARK: Names
