@@ -240,7 +240,7 @@ final class CountingEnvironment: RLEnvironment {
         let t = try PPOTrainer(environments: [Pendulum(), Pendulum()], configuration: c, totalSteps: 128 * 4, seed: 9)
         t.trainIteration(); t.trainIteration()
         try t.save(to: path)
-        let r = try PPOTrainer.resume(from: path, environments: [Pendulum(), Pendulum()])
+        let r = try PPOTrainer.resume(from: path, makeEnvironment: { Pendulum() })
         #expect(r.configuration == c)
         #expect(r.iteration == 2 && r.totalIterations == 4 && r.environmentSteps == 256)
         #expect(r.policy.parameters.map(\.value) == t.policy.parameters.map(\.value))
@@ -253,12 +253,12 @@ final class CountingEnvironment: RLEnvironment {
         #expect(s3.learningRate == Float(Double(c.learningRate) * 0.5))
         // The same observations give the same actions before and after the round trip.
         let obs: [Float] = [0.3, -0.9, 1.5]
-        let t2 = try PPOTrainer.resume(from: path, environments: [Pendulum(), Pendulum()])
+        let t2 = try PPOTrainer.resume(from: path, makeEnvironment: { Pendulum() })
         #expect(t2.act(obs) == t.act(obs))
         // A checkpoint for another environment is refused with a message naming the file.
-        #expect(throws: PPOError.self) { try PPOTrainer.resume(from: path, environments: [CartPole(), CartPole()]) }
+        #expect(throws: PPOError.self) { try PPOTrainer.resume(from: path, makeEnvironment: { CartPole() }) }
         try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: dir + "/bad.safetensors"))
-        #expect(throws: (any Error).self) { try PPOTrainer.resume(from: dir + "/bad.safetensors", environments: [Pendulum(), Pendulum()]) }
+        #expect(throws: (any Error).self) { try PPOTrainer.resume(from: dir + "/bad.safetensors", makeEnvironment: { Pendulum() }) }
     }
 
     @Test func invalidSettingsAreRefused() {

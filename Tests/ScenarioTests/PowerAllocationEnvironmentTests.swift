@@ -87,7 +87,7 @@ struct PowerAllocationEnvironmentTests {
         let env = PowerAllocationEnvironment(context: Self.defaultContext)
         #expect(env.id == "SaginPowerAllocation-v0")
         #expect(env.observationSize == 5 * 8 + 2)
-        #expect(env.actionSpace == .box(low: [Float](repeating: -3, count: 9), high: [Float](repeating: 3, count: 9)))
+        #expect(env.actionSpace == .box(low: [Float](repeating: -5, count: 9), high: [Float](repeating: 5, count: 9)))
         // The inline topology: a named HAP, proportional fair, its own numbers.
         let h = Self.hapsContext.spec
         #expect(h.serving == "hap-1" && h.users == 4 && h.powerBudgetW == 5 && h.decisionInterval == .seconds(2))
@@ -119,9 +119,9 @@ struct PowerAllocationEnvironmentTests {
         }
     }
 
-    /// The allocation of an action, written out: clip to ±3, softmax, sigmoid.
+    /// The allocation of an action, written out: clip to ±5, softmax, sigmoid.
     static func handAllocation(_ action: [Float], users k: Int) -> (shares: [Double], fraction: Double) {
-        let clipped = action.map { Double(min(max($0, -3), 3)) }
+        let clipped = action.map { Double(min(max($0, -5), 5)) }
         let e = clipped.prefix(k).map { exp($0) }
         return (e.map { $0 / e.reduce(0, +) }, 1 / (1 + exp(-clipped[k])))
     }
@@ -232,14 +232,14 @@ struct PowerAllocationEnvironmentTests {
             #expect(abs(shares.reduce(0, +) - 1) < 1e-12)
             #expect(shares.allSatisfy { $0 > 0 })
             #expect(fraction > 0 && fraction < 1)
-            // Clipped to ±3: the largest share ratio is at most e⁶, the fraction within sigmoid(±3).
-            #expect(shares.max()! / shares.min()! <= exp(6.0) * (1 + 1e-12))
-            #expect(fraction >= 1 / (1 + exp(3.0)) - 1e-15 && fraction <= 1 / (1 + exp(-3.0)) + 1e-15)
+            // Clipped to ±5: the largest share ratio is at most e¹⁰, the fraction within sigmoid(±5).
+            #expect(shares.max()! / shares.min()! <= exp(10.0) * (1 + 1e-12))
+            #expect(fraction >= 1 / (1 + exp(5.0)) - 1e-15 && fraction <= 1 / (1 + exp(-5.0)) + 1e-15)
         }
         let (shares, fraction) = PowerAllocationEnvironment.allocation([0, 0, 0, 0, 0], users: 4)
         #expect(shares == [0.25, 0.25, 0.25, 0.25] && fraction == 0.5)
         #expect(PowerAllocationEnvironment.allocation([.nan, 0, 0], users: 2).shares == [0.5, 0.5])
-        #expect(PowerAllocationEnvironment.allocation([100, 0, 100], users: 2) == PowerAllocationEnvironment.allocation([3, 0, 3], users: 2))
+        #expect(PowerAllocationEnvironment.allocation([100, 0, 100], users: 2) == PowerAllocationEnvironment.allocation([5, 0, 5], users: 2))
         // The observation records the previous allocation: share × K, then the fraction.
         let env = PowerAllocationEnvironment(context: Self.hapsContext)
         let first = env.reset(seed: 1)

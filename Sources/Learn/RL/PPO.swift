@@ -497,14 +497,16 @@ public final class PPOTrainer {
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 
-    /// A trainer that continues the run saved at `path` with fresh `environments` (episodes in
+    /// A trainer that continues the run saved at `path` with fresh environments, as many as the saved
+    /// settings ask for, from `makeEnvironment` (episodes in
     /// progress at the save are not resumed: each copy starts a new episode from a reset seed drawn
     /// for the resume). The configuration, seed and schedule come from the file; `totalSteps`
     /// extends the run when larger than the saved one.
-    public static func resume(from path: String, environments: [any RLEnvironment], totalSteps: Int? = nil) throws -> PPOTrainer {
+    public static func resume(from path: String, makeEnvironment: () -> any RLEnvironment, totalSteps: Int? = nil) throws -> PPOTrainer {
         let (tensors, m) = try SafeTensors.load(path: path)
         guard m["format"] == "sagin-ppo-1" else { throw PPOError.badCheckpoint(path: path, reason: "format is \(m["format"] ?? "missing"), expected sagin-ppo-1") }
         let configuration = try PPOConfiguration(metadata: m, path: path)
+        let environments = (0 ..< configuration.environments).map { _ in makeEnvironment() }
         func integer(_ key: String) throws -> Int {
             guard let s = m[key], let v = Int(s) else { throw PPOError.badCheckpoint(path: path, reason: "metadata '\(key)' is missing or unreadable") }
             return v

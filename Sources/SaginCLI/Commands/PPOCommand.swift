@@ -57,9 +57,9 @@ struct PPORunResult {
 /// folder), with a progress line on standard error.
 func trainPPO(_ choice: EnvironmentChoice, settings: PPOConfiguration, steps: Int, seed: UInt64, resume: String?,
               folder: String, evaluationSeeds: [UInt64], label: String, quiet: Bool = false) throws -> PPORunResult {
-    let environments = (0 ..< settings.environments).map { _ in choice.make() }
-    let trainer = try resume.map { try PPOTrainer.resume(from: $0, environments: environments, totalSteps: steps) }
-        ?? PPOTrainer(environments: environments, configuration: settings, totalSteps: steps, seed: seed)
+    let trainer = try resume.map { try PPOTrainer.resume(from: $0, makeEnvironment: choice.make, totalSteps: steps) }
+        ?? PPOTrainer(environments: (0 ..< settings.environments).map { _ in choice.make() }, configuration: settings,
+                      totalSteps: steps, seed: seed)
     let c = trainer.configuration
     let rewards = try AppendingTextFile(path: "\(folder)/rewards.csv")
     rewards.append(PPOLog.rewardsHeader(smoothingWindow: c.smoothingWindow) + "\n")

@@ -6,7 +6,7 @@
 // highest over the scene centre. When it is below the link's `min_elevation_deg` there is no access:
 // every user gets SNR 0 (rate 0, in outage) and the belief columns carry the no-access values below.
 //
-// Action: K + 1 numbers in [-3, 3] (clipped here as well). The first K go through a softmax to the
+// Action: K + 1 numbers in [-5, 5] (clipped here as well). The first K go through a softmax to the
 // shares s_k, the last through a sigmoid to the fraction f of the budget used; p_k = budget·f·s_k.
 //
 // Truth and reward. The true channel is a GroundTruth sample (scene ray casting for LOS, TR 38.811 or
@@ -92,7 +92,7 @@ public final class PowerAllocationEnvironment: RLEnvironment {
     public let observationSize: Int
     public let actionSpace: ActionSpace
     /// Action bound: every action number is clipped to ±this.
-    public static let actionBound: Float = 3
+    public static let actionBound: Float = 5
 
     /// The current epoch's channels (what the next ``step(_:)`` is rewarded on).
     public private(set) var epoch: PowerAllocationEpoch
