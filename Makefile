@@ -49,6 +49,7 @@ bench: build
 	.build/release/sagin bench los
 	.build/release/sagin bench learn
 	.build/release/sagin bench gdm
+	.build/release/sagin bench ppo
 
 doctor: build
 	.build/release/sagin doctor --sgemm

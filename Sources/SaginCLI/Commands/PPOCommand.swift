@@ -35,12 +35,16 @@ func ppoSettings(named name: String) throws -> PPOConfiguration {
 }
 
 /// The power-allocation environment's settings: 8 copies × 64 steps (two 32-epoch episodes each),
-/// 8 mini-batches of 64, 10 epochs, learning rate 3e-4 annealed, γ 0.9 (an allocation mostly pays off
-/// at once), λ 0.95, no entropy bonus, observation and reward normalisation.
+/// 8 mini-batches of 64, 10 epochs, learning rate 3e-4 annealed, γ = 0, no entropy bonus, observation
+/// and reward normalisation. γ = 0 because the environment is a contextual bandit: an allocation
+/// changes nothing that later rewards depend on (the truth moves on by itself; only the previous
+/// shares are echoed in the observation), so every later reward in a return is noise to the critic.
+/// Measured on ppo-study.yaml with the oracle belief, 100,000 steps: γ 0.9 ended 0.3 below the
+/// equal-power baseline, γ 0 6.6 above it.
 var saginSettings: PPOConfiguration {
     var c = PPOConfiguration()
     c.environments = 8; c.rolloutSteps = 64; c.minibatches = 8; c.epochs = 10
-    c.learningRate = 3e-4; c.gamma = 0.9; c.gaeLambda = 0.95
+    c.learningRate = 3e-4; c.gamma = 0; c.gaeLambda = 0.95
     c.entropyCoefficient = 0; c.valueClip = nil
     c.normalizeObservations = true; c.normalizeRewards = true
     return c
