@@ -85,7 +85,7 @@ struct PPOCommandTests {
                               "--out", out, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let comparison = try Self.read(out + "/comparison.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        #expect(comparison[0].joined(separator: ",") == "channel,seeds,eval_return_mean,eval_return_std,eval_return_min,eval_return_max,equal_power_return,gain_over_equal_power,eval_sum_rate_mean,eval_outages_per_step,train_return_mean,train_return_std,env_steps,train_time_s_mean")
+        #expect(comparison[0].joined(separator: ",") == "channel,seeds,eval_return_mean,eval_return_std,eval_return_min,eval_return_max,equal_power_return,gain_over_equal_power,eval_sum_rate_mean,eval_outages_per_step,train_return_mean,train_return_std,env_steps,train_time_s_mean,belief_los_accuracy,belief_path_loss_rmse_db")
         #expect(comparison.dropFirst().map { String($0[0]) } == ["oracle", "blind"])
         for row in comparison.dropFirst() {
             #expect(row[1] == "2" && row[12] == "128")
@@ -95,6 +95,9 @@ struct PPOCommandTests {
             // is the same number for both channels.
             #expect(row[6] == comparison[1][6])
         }
+        // The oracle's belief is the truth; blind's LOS probability is 0.5 (counted as LOS).
+        #expect(comparison[1][14] == "1" && comparison[1][15] == "0")
+        #expect(Double(comparison[2][15])! > 1)
         let curves = try Self.read(out + "/curves.csv").split(separator: "\n")
         #expect(curves[0] == "channel,seed,iteration,env_steps,mean_episode_return,smoothed_return,cumulative_reward")
         #expect(curves.count == 1 + 2 * 2 * 2)

@@ -20,7 +20,8 @@ struct CompareCommand: ParsableCommand {
         topology's rl.channel_model when rl.channel names it; otherwise the command trains one first
         (sagin dataset on a second city, sagin train, and sagin map for gdm) and says so.
         Writes into --out: comparison.csv (per channel: mean ± std over seeds of the final evaluated
-        return, with min, max, the equal-power baseline, sum rate and outages), curves.csv (every
+        return, with min, max, the equal-power baseline, sum rate and outages, and how often the
+        belief's LOS state and path loss matched the truth in the evaluation episodes), curves.csv (every
         run's smoothed training return per iteration, long format), reward_curves.svg (mean smoothed
         training return per channel with a ± one-std band over seeds), runs/<channel>-seed<k>/
         (rewards.csv, monitor.csv, policy.safetensors), models/ (any model trained) and summary.json.
@@ -219,10 +220,21 @@ struct CompareCommand: ParsableCommand {
     static func evaluate(_ trainer: PPOTrainer, make: () -> any RLEnvironment, seeds: [UInt64]) -> CompareRun.Evaluation {
         let env = make()
         var returns: [Double] = [], equal: [Double] = [], rate = 0.0, outages = 0.0, steps = 0
+        var losAgreement = 0, judged = 0, squaredError = 0.0
         for seed in seeds {
             var observation = env.reset(seed: seed)
             var total = 0.0, baseline = 0.0
             while true {
+                // How well the belief the agent sees matches the truth its action is rewarded on.
+                if let power = env as? PowerAllocationEnvironment, power.epoch.access {
+                    for user in power.epoch.users {
+                        let trueLOS = user.truth.isLOS ?? (user.truth.losProbability >= 0.5)
+                        if (user.belief.losProbability >= 0.5) == trueLOS { losAgreement += 1 }
+                        let e = user.belief.totalPathLossDb - user.truth.totalPathLossDb
+                        squaredError += e * e
+                        judged += 1
+                    }
+                }
                 let r = env.step(trainer.act(observation))
                 total += r.reward
                 baseline += r.info["equal_power_reward"] ?? .nan
@@ -236,7 +248,9 @@ struct CompareCommand: ParsableCommand {
             equal.append(baseline)
         }
         return CompareRun.Evaluation(returns: returns, equalPowerReturns: equal, meanSumRate: rate / Double(steps),
-                                     meanOutages: outages / Double(steps))
+                                     meanOutages: outages / Double(steps),
+                                     beliefLOSAccuracy: judged == 0 ? .nan : Double(losAgreement) / Double(judged),
+                                     beliefPathLossRMSE: judged == 0 ? .nan : (squaredError / Double(judged)).squareRoot())
     }
 }
 
@@ -247,6 +261,10 @@ struct CompareRun {
         var equalPowerReturns: [Double]
         var meanSumRate: Double
         var meanOutages: Double
+        /// Share of (user, epoch) pairs where the belief's LOS probability ≥ 0.5 matches the true state.
+        var beliefLOSAccuracy: Double
+        /// RMS difference between the belief's and the truth's total path loss, dB.
+        var beliefPathLossRMSE: Double
         var meanReturn: Double { returns.reduce(0, +) / Double(returns.count) }
         var meanEqualPowerReturn: Double { equalPowerReturns.reduce(0, +) / Double(equalPowerReturns.count) }
     }
@@ -258,7 +276,8 @@ struct CompareRun {
 
     static let comparisonColumns = ["channel", "seeds", "eval_return_mean", "eval_return_std", "eval_return_min", "eval_return_max",
                                     "equal_power_return", "gain_over_equal_power", "eval_sum_rate_mean", "eval_outages_per_step",
-                                    "train_return_mean", "train_return_std", "env_steps", "train_time_s_mean"]
+                                    "train_return_mean", "train_return_std", "env_steps", "train_time_s_mean",
+                                    "belief_los_accuracy", "belief_path_loss_rmse_db"]
 
     static func meanStd(_ x: [Double]) -> (mean: Double, std: Double) {
         let m = x.reduce(0, +) / Double(x.count)
@@ -266,6 +285,7 @@ struct CompareRun {
         let s = x.count > 1 ? (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot() : 0
         return (m, s)
     }
+
 
     static func g(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "" }
 
@@ -282,7 +302,8 @@ struct CompareRun {
                           g(eval.mean - equal), g(rs.map(\.evaluation.meanSumRate).reduce(0, +) / Double(rs.count)),
                           g(rs.map(\.evaluation.meanOutages).reduce(0, +) / Double(rs.count)), g(train.mean), g(train.std),
                           "\(rs[0].history.last?.environmentSteps ?? 0)",
-                          String(format: "%.1f", rs.map { $0.history.last?.wallTime ?? 0 }.reduce(0, +) / Double(rs.count))]
+                          String(format: "%.1f", rs.map { $0.history.last?.wallTime ?? 0 }.reduce(0, +) / Double(rs.count)),
+                          g(rs[0].evaluation.beliefLOSAccuracy), g(rs[0].evaluation.beliefPathLossRMSE)]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
