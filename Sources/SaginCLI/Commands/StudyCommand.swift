@@ -152,9 +152,10 @@ struct StudyPPOCommand: ParsableCommand {
         abstract: "PPO power-allocation case study: one agent per channel model and seed, evaluated on the truth.",
         discussion: """
         Runs `sagin compare Topologies/ppo-study.yaml --channels empirical,gan,vae,gdm,oracle,blind
-        --seeds 3 --steps 150000 --eval-episodes 50` into --out: it trains the gan, vae and gdm channel
-        models first (20,000 links of a second city, the map over the agent's city) unless given with
-        --channel-model NAME=PATH, then 18 PPO agents. About half an hour on a 2-core machine.
+        --seeds 3 --steps 150000 --eval-episodes 50 --map-cells 100` into --out: it trains the gan, vae
+        and gdm channel models first (20,000 links of a second city; the gdm map, 100 × 100 cells of 20 m,
+        over the agent's city) unless given with --channel-model NAME=PATH, then 18 PPO agents. About
+        half an hour on a 2-core machine.
         The output is compare's: comparison.csv, curves.csv, reward_curves.svg, runs/, models/, summary.json.
         """
     )
@@ -166,11 +167,12 @@ struct StudyPPOCommand: ParsableCommand {
     @Option(help: "Environment steps per agent.") var steps: Int = 150_000
     @Option(help: "Evaluation episodes per agent.") var evalEpisodes: Int = 50
     @Option(help: "A model for a channel, NAME=PATH (repeatable), instead of training it here.") var channelModel: [String] = []
+    @Option(help: "Cells per side of the gdm map built here.") var mapCells: Int = 100
     @Flag(help: "No progress lines.") var quiet = false
 
     func run() throws {
         var arguments = [topology, "--channels", channels, "--seeds", "\(seeds)", "--steps", "\(steps)",
-                         "--eval-episodes", "\(evalEpisodes)", "--out", out]
+                         "--eval-episodes", "\(evalEpisodes)", "--map-cells", "\(mapCells)", "--out", out]
         for m in channelModel { arguments += ["--channel-model", m] }
         if quiet { arguments.append("--quiet") }
         print("sagin compare " + arguments.joined(separator: " "))
