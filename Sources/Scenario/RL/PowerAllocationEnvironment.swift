@@ -128,7 +128,7 @@ public final class PowerAllocationEnvironment: RLEnvironment {
         x = [Double](repeating: 0, count: context.uppers.count)
         y = x
         z = x
-        let placeholder = PowerAllocationUser(
+        let blankUser = PowerAllocationUser(
             name: "", receiverENU: .zero,
             geometry: LinkGeometry(upperECEFKm: .zero, lowerECEFKm: .zero, elevationDeg: 0, azimuthDeg: 0, slantRangeMeters: 0,
                                    frequencyHz: context.link.frequencyHz, environment: context.topology.scenario.environment,
@@ -136,7 +136,7 @@ public final class PowerAllocationEnvironment: RLEnvironment {
             truth: ChannelState(freeSpaceLossDb: .infinity), belief: ChannelState(freeSpaceLossDb: .infinity),
             txGainDb: 0, rxGainDb: 0)
         epoch = PowerAllocationEpoch(index: 0, time: .zero, serving: "", servingElevationDeg: 0, access: false,
-                                     users: [PowerAllocationUser](repeating: placeholder, count: k))
+                                     users: [PowerAllocationUser](repeating: blankUser, count: k))
         demandWeights = [Double](repeating: 1, count: k)
         previousShares = [Double](repeating: 1 / Double(k), count: k)
         receiverECEF = [SIMD3<Double>](repeating: .zero, count: k)
