@@ -346,6 +346,9 @@ public final class PPOTrainer {
                 rawRewardSum += tr.reward
                 var r = tr.reward
                 if var stats = returnStatistics {
+                    // Each copy's discounted return joins the shared statistics as it arrives (copy by
+                    // copy, step by step). A batch update of all copies at once (VecNormalize's order)
+                    // was tried: Pendulum seed 2 then collapsed from above −300 to −799 late in the run.
                     discountedReturns[i] = discountedReturns[i] * c.gamma + tr.reward
                     stats.update(scalars: [discountedReturns[i]])
                     returnStatistics = stats
