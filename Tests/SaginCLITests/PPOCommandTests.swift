@@ -112,6 +112,24 @@ struct PPOCommandTests {
         #expect(monitor.hasPrefix("#{\"t_start\": ") && monitor.contains("\"env_id\": \"SaginPowerAllocation-v0\"}\nr,l,t\n"))
     }
 
+    @Test("compare trains a missing channel model first, says so, and keeps it in models/")
+    func compareTrainsMissingModel() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("cmp").path
+        let r = try runSagin(["compare", Self.topology, "--channels", "gan", "--seeds", "1", "--iterations", "1", "--envs", "2",
+                              "--rollout-steps", "32", "--minibatches", "2", "--epochs", "1", "--eval-episodes", "1",
+                              "--train-samples", "200", "--model-steps", "10", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("no model given for gan: training it here (models/)"), "\(r.stdout)")
+        #expect(r.stdout.contains("sagin train --model gan --data models/train.csv --out models/gan.safetensors --steps 10"))
+        for file in ["models/train.csv", "models/gan.safetensors", "comparison.csv", "runs/gan-seed1/policy.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        #expect((summary["models_trained_here"] as? [String: String])?["gan"] == "models/gan.safetensors")
+    }
+
     @Test("compare refuses unknown channels and bad model arguments before any work")
     func compareErrors() throws {
         let dir = OrbitCommandsTests.tempDir()
