@@ -123,6 +123,7 @@ struct PPOCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("no model given for gan: training it here (models/)"), "\(r.stdout)")
         #expect(r.stdout.contains("sagin train --model gan --data models/train.csv --out models/gan.safetensors --steps 10"))
+        #expect(r.stdout.contains("models trained here: \(out)/models/gan.safetensors"), "\(r.stdout)")
         for file in ["models/train.csv", "models/gan.safetensors", "comparison.csv", "runs/gan-seed1/policy.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
         }

@@ -196,6 +196,10 @@ struct CompareCommand: ParsableCommand {
         try folder.write("summary.json", contents: jsonText(summary))
         let path = try folder.commit()
         print(comparison, terminator: "")
+        if !trained.isEmpty {
+            // The training commands above printed paths inside the staging folder; this is where they are now.
+            print("models trained here: \(trained.keys.sorted().map { "\(path)/\(trained[$0]!)" }.joined(separator: ", "))")
+        }
         print("results: \(path)/ (comparison.csv, curves.csv, reward_curves.svg, runs/, summary.json)")
     }
 
