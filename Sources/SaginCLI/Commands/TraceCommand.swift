@@ -7,7 +7,7 @@ struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Read real link traces (mahimahi delivery traces, per-interval delay traces).",
-        subcommands: [TraceStatsCommand.self]
+        subcommands: [TraceStatsCommand.self, TraceExportCommand.self]
     )
 }
 
@@ -68,5 +68,77 @@ struct TraceStatsCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+}
+
+/// `sagin trace export-mahimahi`: a simulated node's link capacity from a run's links.csv as a
+/// mahimahi delivery trace.
+struct TraceExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-mahimahi",
+        abstract: "Write a node's simulated link capacity (a run's links.csv) as a mahimahi delivery trace.",
+        discussion: """
+        Takes the rows of --node in a run's links.csv (whichever peer serves it), holds each sample's
+        capacity until the next sample (the run's links_interval), and writes --duration of it from --from
+        as a mahimahi trace (1500-byte deliveries, each sample interval within one packet of its capacity),
+        for `mm-link`:
+          sagin trace export-mahimahi --links runs/default-…/links.csv --node user-0 --out user-0.mahimahi
+        """
+    )
+
+    @Option(help: "links.csv of a run.") var links: String
+    @Option(help: "Node whose link is exported (the links.csv 'node' column).") var node: String
+    @Option(help: "Capacity column: shannon or dvbs2x.") var capacity: String = "shannon"
+    @Option(help: "Start, seconds since the scenario start.") var from: Double = 0
+    @Option(help: "Length of the trace, seconds (mahimahi repeats it).") var duration: Double = 60
+    @Option(help: "Output file (written under a temporary name, renamed at the end).") var out: String
+
+    func run() throws {
+        guard ["shannon", "dvbs2x"].contains(capacity) else { throw ValidationError("--capacity: expected shannon or dvbs2x, found '\(capacity)'") }
+        guard duration > 0, from >= 0 else { throw ValidationError("--duration must be positive and --from ≥ 0") }
+        guard let text = try? String(contentsOfFile: links, encoding: .utf8) else { throw ValidationError("\(links): cannot be read") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard let header = lines.first?.split(separator: ",").map(String.init) else { throw ValidationError("\(links): the file is empty") }
+        let column = capacity == "shannon" ? "shannon_bps" : "dvbs2x_bps"
+        guard let ti = header.firstIndex(of: "time_s"), let ni = header.firstIndex(of: "node"), let ci = header.firstIndex(of: column) else {
+            throw ValidationError("\(links):1: expected the columns time_s, node and \(column) (a sagin run's links.csv)")
+        }
+        var samples: [(time: Double, bps: Double)] = []
+        var nodes = Set<String>()
+        for (k, line) in lines.enumerated().dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == header.count else { throw ValidationError("\(links):\(k + 1): \(f.count) fields, the header has \(header.count)") }
+            nodes.insert(String(f[ni]))
+            guard f[ni] == node else { continue }
+            guard let t = Double(f[ti]), let c = Double(f[ci]), t.isFinite, c.isFinite, c >= 0 else {
+                throw ValidationError("\(links):\(k + 1): time_s '\(f[ti])' or \(column) '\(f[ci])' is not a number ≥ 0")
+            }
+            if let last = samples.last, t <= last.time {
+                throw ValidationError("\(links):\(k + 1): time \(f[ti]) s of \(node) does not come after \(last.time) s")
+            }
+            samples.append((t, c))
+        }
+        guard !samples.isEmpty else {
+            throw ValidationError("\(links): no rows for node '\(node)'; nodes in the file: \(nodes.sorted().prefix(8).joined(separator: ", "))\(nodes.count > 8 ? ", …" : "")")
+        }
+        // Sample-and-hold on a 1 ms grid, then one capacity value per 100 ms for fromCapacity.
+        let stepMs = 100
+        let count = Int((duration * 1000 / Double(stepMs)).rounded(.up))
+        var series: [Double] = []
+        var j = 0
+        for k in 0 ..< count {
+            let t = from + Double(k * stepMs) / 1000
+            while j + 1 < samples.count && samples[j + 1].time <= t { j += 1 }
+            guard samples[0].time <= t, t <= samples.last!.time + (samples.count > 1 ? samples[1].time - samples[0].time : 0) else {
+                throw ValidationError("--from/--duration: \(node) has samples from \(samples[0].time) s to \(samples.last!.time) s, the trace needs \(from)–\(from + duration) s")
+            }
+            series.append(samples[j].bps)
+        }
+        guard let trace = MahimahiTrace.fromCapacity(series, intervalMs: stepMs) else { throw ValidationError("nothing to write") }
+        try writeAtomically(trace.text, to: out)
+        print(String(format: "%@: %d deliveries over %.1f s, mean %.2f Mbit/s (the samples' mean %.2f Mbit/s), from %@ %@",
+                     out, trace.deliveryMs.count, Double(trace.periodMs) / 1000, trace.meanCapacityBitsPerSecond / 1e6,
+                     series.reduce(0, +) / Double(series.count) / 1e6, node, column))
     }
 }
