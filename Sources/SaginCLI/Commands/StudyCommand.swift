@@ -155,7 +155,7 @@ struct StudyPPOCommand: ParsableCommand {
         --seeds 3 --steps 150000 --eval-episodes 50 --map-cells 100` into --out: it trains the gan, vae
         and gdm channel models first (20,000 links of a second city; the gdm map, 100 × 100 cells of 20 m,
         over the agent's city) unless given with --channel-model NAME=PATH, then 18 PPO agents. About
-        half an hour on a 2-core machine.
+        23 minutes on a 2-core machine.
         The output is compare's: comparison.csv, curves.csv, reward_curves.svg, runs/, models/, summary.json.
         """
     )
