@@ -98,9 +98,8 @@ public final class ActorCritic {
         }
     }
 
-    /// For a mini-batch: each row's log-probability of its stored action and entropy, and the
-    /// gradient of `Σ_i w_i·logπ(a_i) + c·mean_i H_i` with respect to the policy outputs (added into
-    /// `log_std`'s gradient for box actions). `weights` are ∂loss/∂logπ, `entropyWeight` is ∂loss/∂mean(H).
+    /// For a mini-batch of policy outputs: each row's log-probability of its stored action, and its
+    /// entropy (``policyGradient(outputs:actions:weights:entropyWeight:)`` differentiates both).
     public func logProbabilities(outputs: Tensor, actions: [Float]) -> (logProbabilities: [Double], entropies: [Double]) {
         let rows = outputs.rows
         var logps = [Double](repeating: 0, count: rows), entropies = logps

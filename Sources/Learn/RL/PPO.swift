@@ -3,7 +3,7 @@ import SimCore
 
 /// PPO's settings. The defaults are CleanRL `ppo.py`'s (discrete actions); the presets hold the
 /// settings this project uses for each environment (see docs/rl.md for where they come from).
-public struct PPOConfiguration: Sendable, Equatable {
+public struct PPOConfiguration: Sendable, Equatable, Codable {
     /// Environment copies stepped together.
     public var environments = 4
     /// Steps per copy in one rollout (the batch is environments × rolloutSteps).
@@ -69,6 +69,15 @@ public struct PPOConfiguration: Sendable, Equatable {
         c.gamma = 0.9; c.gaeLambda = 0.95; c.learningRate = 1e-3
         c.entropyCoefficient = 0; c.valueClip = nil
         c.normalizeObservations = true; c.normalizeRewards = true
+        return c
+    }
+
+    /// Stable-Baselines3's `PPO()` defaults: 1 copy × 2048 steps, mini-batches of 64, 10 epochs,
+    /// learning rate 3e-4 constant, no value clipping, no entropy bonus.
+    public static var stableBaselines3: PPOConfiguration {
+        var c = PPOConfiguration()
+        c.environments = 1; c.rolloutSteps = 2048; c.minibatches = 32; c.epochs = 10
+        c.learningRate = 3e-4; c.annealLearningRate = false; c.entropyCoefficient = 0; c.valueClip = nil
         return c
     }
 

@@ -188,7 +188,7 @@ struct CompareCommand: ParsableCommand {
                                                                               window: c.smoothingWindow))
         let summary: [String: Any] = [
             "topology": topology, "scenario": topo.scenario.name, "channels": names, "seeds": seeds, "steps_per_run": total,
-            "evaluation_seeds": evalSeeds.map { Int($0) }, "settings": PPOLogSettings.dictionary(c),
+            "evaluation_seeds": evalSeeds.map { Int($0) }, "settings": try settingsJSON(c),
             "models_given": models.filter { trained[$0.key] == nil }, "models_trained_here": trained,
             "blas_core": BLAS.coreName, "environment": ["users": topo.rl.users, "episode_steps": topo.rl.episodeSteps,
                                                         "reward": topo.rl.reward.rawValue, "serving": topo.rl.serving],

@@ -36,25 +36,15 @@ struct PPOBench: ParsableCommand {
     @Option(help: "Also write the measurements as CSV to this file.")
     var csv: String?
 
-    static func configuration(named name: String) throws -> PPOConfiguration {
-        switch name {
-        case "zoo": return .cartPole
-        case "cleanrl": return .cleanRL
-        case "sb3":
-            var c = PPOConfiguration()
-            c.environments = 1; c.rolloutSteps = 2048; c.minibatches = 32; c.epochs = 10
-            c.learningRate = 3e-4; c.annealLearningRate = false; c.entropyCoefficient = 0; c.valueClip = nil
-            return c
-        default: throw ValidationError("--settings: expected zoo, cleanrl or sb3, found '\(name)'")
-        }
-    }
-
     func run() throws {
         #if DEBUG
         print("warning: debug build; benchmark figures are meaningful only with `swift build -c release`")
         #endif
         let seedList = try parseSeeds(seeds, option: "--seeds")
-        let c = try Self.configuration(named: settings)
+        guard ["zoo", "cleanrl", "sb3"].contains(settings) else {
+            throw ValidationError("--settings: expected zoo, cleanrl or sb3, found '\(settings)'")
+        }
+        let c = try ppoSettings(named: settings)
         guard steps >= c.batchSize else { throw ValidationError("--steps must be at least one rollout (\(c.batchSize))") }
         BLAS.setThreads(threads)
         print("PPO on CartPole-v1, settings \(settings) (\(c.environments) × \(c.rolloutSteps) steps, \(c.epochs) epochs × \(c.minibatches) mini-batches), \(steps) steps per seed")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Learn
+import Scenario
 import SimCore
 
 /// Which environment a PPO run trains on, and how to make copies of it.
@@ -27,10 +28,9 @@ func ppoSettings(named name: String) throws -> PPOConfiguration {
     case "zoo", "cartpole": return .cartPole
     case "pendulum": return .pendulum
     case "sagin": return saginSettings
-    default:
-        do { return try PPOBench.configuration(named: name) } catch {
-            throw ValidationError("--settings: expected zoo, pendulum, sagin, cleanrl or sb3, found '\(name)'")
-        }
+    case "cleanrl": return .cleanRL
+    case "sb3": return .stableBaselines3
+    default: throw ValidationError("--settings: expected zoo, pendulum, sagin, cleanrl or sb3, found '\(name)'")
     }
 }
 
@@ -65,7 +65,7 @@ func trainPPO(_ choice: EnvironmentChoice, settings: PPOConfiguration, steps: In
         ?? PPOTrainer(environments: (0 ..< settings.environments).map { _ in choice.make() }, configuration: settings,
                       totalSteps: steps, seed: seed)
     let c = trainer.configuration
-    let rewards = try AppendingTextFile(path: "\(folder)/rewards.csv")
+    let rewards = try AtomicTextFile(path: "\(folder)/rewards.csv")
     rewards.append(PPOLog.rewardsHeader(smoothingWindow: c.smoothingWindow) + "\n")
     let progress = TrainingProgress(prefix: "", quiet: quiet)
     let every = max(1, trainer.totalIterations / 10)
@@ -79,42 +79,12 @@ func trainPPO(_ choice: EnvironmentChoice, settings: PPOConfiguration, steps: In
                              Double(s.environmentSteps) / max(s.wallTime, 1e-9)))
     }
     progress.finish()
-    try rewards.close()
+    try rewards.commit()
     try writeAtomically(PPOLog.monitorCSV(trainer.episodes, startTime: trainer.vector.startTime, environmentID: trainer.vector.id),
                         to: "\(folder)/monitor.csv")
     try trainer.save(to: "\(folder)/policy.safetensors")
     let evaluation = evaluationSeeds.isEmpty ? [] : trainer.evaluate(choice.make(), seeds: evaluationSeeds)
     return PPORunResult(trainer: trainer, finalSmoothedReturn: last?.smoothedReturn, evaluation: evaluation)
-}
-
-/// A text file written line by line (streamed, so long runs keep constant memory).
-final class AppendingTextFile {
-    let path: String
-    private let handle: FileHandle
-    private var buffer = ""
-
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("\(path): the file could not be created")
-        }
-        self.path = path
-        handle = h
-    }
-
-    func append(_ text: String) {
-        buffer += text
-        if buffer.utf8.count > 1 << 16 { flush() }
-    }
-
-    func flush() {
-        handle.write(Data(buffer.utf8))
-        buffer = ""
-    }
-
-    func close() throws {
-        flush()
-        try handle.close()
-    }
 }
 
 /// `sagin ppo`: trains one PPO agent.
@@ -184,7 +154,7 @@ struct PPOCommand: ParsableCommand {
             "smoothing_window": t.configuration.smoothingWindow, "evaluation_returns": result.evaluation,
             "evaluation_mean_return": evalMean ?? NSNull(), "resumed_from": resume ?? NSNull(),
             "wall_time_s": t.history.last?.wallTime ?? 0, "blas_core": BLAS.coreName,
-            "settings": PPOLogSettings.dictionary(t.configuration), "environment_options": sagin.summary(choice),
+            "settings": try settingsJSON(t.configuration), "environment_options": sagin.summary(choice),
         ]
         try folder.write("summary.json", contents: jsonText(summary))
         let path = try folder.commit()
@@ -196,19 +166,11 @@ struct PPOCommand: ParsableCommand {
     }
 }
 
-/// The settings as a JSON-friendly dictionary.
-enum PPOLogSettings {
-    static func dictionary(_ c: PPOConfiguration) -> [String: Any] {
-        [
-            "environments": c.environments, "rollout_steps": c.rolloutSteps, "minibatches": c.minibatches, "epochs": c.epochs,
-            "learning_rate": Double(c.learningRate), "anneal_learning_rate": c.annealLearningRate, "gamma": c.gamma,
-            "gae_lambda": c.gaeLambda, "clip": c.clip, "anneal_clip": c.annealClip, "value_clip": c.valueClip ?? NSNull(),
-            "entropy_coefficient": c.entropyCoefficient, "value_coefficient": c.valueCoefficient,
-            "max_gradient_norm": Double(c.maxGradientNorm), "normalize_advantages": c.normalizeAdvantages,
-            "normalize_observations": c.normalizeObservations, "normalize_rewards": c.normalizeRewards,
-            "hidden": c.hidden, "adam_epsilon": Double(c.adamEpsilon),
-        ]
-    }
+/// The settings as a JSON object (snake_case keys; unset optional settings are left out).
+func settingsJSON(_ c: PPOConfiguration) throws -> Any {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return try JSONSerialization.jsonObject(with: encoder.encode(c))
 }
 
 /// Pretty, key-sorted JSON text.

@@ -194,14 +194,15 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A text file written under a temporary name beside its destination and renamed into place by
-/// ``commit()``, so a reader never sees half a file.
-final class AtomicTextFile {
-    let path: String
-    let temporary: String
+/// ``commit()``, so a reader never sees half a file. Appended text is written out in 1 MiB blocks, so
+/// long outputs (datasets, training logs) stream in constant memory.
+public final class AtomicTextFile {
+    public let path: String
+    public let temporary: String
     private let handle: FileHandle
     private var buffer: [UInt8] = []
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
@@ -212,7 +213,7 @@ final class AtomicTextFile {
         handle = h
     }
 
-    func append(_ s: String) {
+    public func append(_ s: String) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= 1 << 20 { flush() }
     }
@@ -222,14 +223,14 @@ final class AtomicTextFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func commit() throws {
+    public func commit() throws {
         flush()
         try handle.close()
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 
-    func discard() {
+    public func discard() {
         try? handle.close()
         try? FileManager.default.removeItem(atPath: temporary)
     }
