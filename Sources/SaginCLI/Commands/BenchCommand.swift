@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the simulator's hot paths (build with -c release).",
-        subcommands: [SchedulerBench.self, SGP4Bench.self, ScenarioBench.self, LOSBench.self, LearnBench.self, GDMBench.self, PPOBench.self]
+        subcommands: [SchedulerBench.self, SGP4Bench.self, ScenarioBench.self, LOSBench.self, LearnBench.self, GDMBench.self, PPOBench.self, TraceBench.self]
     )
 }
 
