@@ -2,6 +2,7 @@
 #   make run    install what is missing, build in release mode, run the default scenario
 #   make test   install what is missing, run the whole test suite
 #   make bench  release-build benchmarks of the hot paths
+#   make traces rewrite the shipped traces in Traces/ with the project's own commands
 
 SWIFT ?= swift
 
@@ -15,7 +16,7 @@ ifneq ($(strip $(OPENBLAS_CORETYPE)),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build run test bench doctor clean
+.PHONY: all deps build run test bench traces doctor clean
 
 all: build
 
@@ -36,6 +37,14 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
+# The shipped traces (Traces/README.md), rewritten by the project's own commands.
+traces: build
+	@mkdir -p runs
+	.build/release/sagin run Topologies/default.yaml --duration 10min --record-trace Traces/default-10min.csv --output runs --quiet > runs/.traces-run
+	.build/release/sagin trace export-mahimahi --links "$$(cat runs/.traces-run)/links.csv" --node user-0 --capacity dvbs2x \
+	  --duration 20 --out Traces/default-user-0-dvbs2x.mahimahi
+	@rm -f runs/.traces-run
+
 STARLINK_TLE ?= ../shared/reference/tle/starlink-2024-05.tle
 
 bench: build
@@ -50,6 +59,7 @@ bench: build
 	.build/release/sagin bench learn
 	.build/release/sagin bench gdm
 	.build/release/sagin bench ppo
+	.build/release/sagin bench trace
 
 doctor: build
 	.build/release/sagin doctor --sgemm

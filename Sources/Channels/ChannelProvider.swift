@@ -70,4 +70,14 @@ public protocol ChannelProvider: Sendable {
     var name: String { get }
     /// The channel state of a link with this geometry at `time`.
     func estimate(_ geometry: LinkGeometry, at time: SimTime) -> ChannelState
+    /// The channel state of the link named `link` (`<lower node>:<upper node>`) with this geometry at
+    /// `time`. Providers that replay per-link records (the `trace` provider) look the link up by name;
+    /// the default ignores the name and calls ``estimate(_:at:)``.
+    func estimate(_ geometry: LinkGeometry, at time: SimTime, link: String) -> ChannelState
+}
+
+extension ChannelProvider {
+    public func estimate(_ geometry: LinkGeometry, at time: SimTime, link: String) -> ChannelState {
+        estimate(geometry, at: time)
+    }
 }

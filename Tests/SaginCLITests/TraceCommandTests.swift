@@ -56,3 +56,67 @@ struct TraceCommandTests {
         #expect(r.status != 0 && r.stderr.contains("links.csv:3: time 4 s of user-0 does not come after 5.0 s"), "\(r.stderr)")
     }
 }
+
+@Suite("sagin run --record-trace and sagin replay")
+struct ReplayCommandTests {
+    static let topology = """
+    scenario:
+      name: cli-replay
+      epoch: 2024-05-12T00:00:00Z
+      duration: 10min
+      step: 1s
+      seed: 5
+    constellations:
+      - name: s
+        walker: {planes: 8, per_plane: 6, phasing: 1, altitude_km: 550, inclination_deg: 53}
+    users:
+      - name: u
+        placement: {type: random, count: 4, area: {center: {lat: 48.8566, lon: 2.3522}, radius_km: 5}}
+    links:
+      - {type: user-satellite, min_elevation_deg: 20, channel: empirical-sampled}
+    selection: {policy: strongest-snr, reselect_interval: 30s, hysteresis_db: 1}
+    outputs: {links_interval: 10s}
+    """
+
+    @Test("record with sagin run, replay with sagin replay (topology and seed from the trace): identical links.csv; bad rows named or skipped")
+    func recordAndReplay() throws {
+        let dir = OrbitCommandsTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let topo = dir.appendingPathComponent("t.yaml").path
+        try Self.topology.write(toFile: topo, atomically: true, encoding: .utf8)
+        let trace = dir.appendingPathComponent("rec.csv").path
+        let runs = dir.appendingPathComponent("runs").path
+        var r = try runSagin(["run", topo, "--record-trace", trace, "--output", runs])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("trace: \(trace) ("), "\(r.stdout)")
+        let recorded = try #require(r.stdout.split(separator: "\n").last { $0.hasPrefix("results: ") }).dropFirst(9)
+        r = try runSagin(["replay", trace, "--output", runs, "--interpolation", "linear"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("replaying \(trace) (scenario cli-replay, seed 5, serving links every 10.0 s) on \(dir.path)/t.yaml, seed 5"), "\(r.stdout)")
+        #expect(r.stdout.contains(" 0 held, 0 interpolated, 0 not covered"), "\(r.stdout)")
+        let replayed = try #require(r.stdout.split(separator: "\n").last { $0.hasPrefix("results: ") }).dropFirst(9)
+        let a = try String(contentsOfFile: recorded + "/links.csv", encoding: .utf8)
+        let b = try String(contentsOfFile: replayed + "/links.csv", encoding: .utf8)
+        #expect(a == b)
+
+        // A row whose time goes back: the error names the file and line; --lenient skips and counts it.
+        var lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        let last = lines.count - 1
+        var fields = lines[last].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[0] = "0.000000001"
+        lines[last] = fields.joined(separator: ",")
+        let bad = dir.appendingPathComponent("bad.csv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        r = try runSagin(["replay", bad, "--topology", topo, "--output", runs, "--quiet"])
+        #expect(r.status == 1 && r.stderr.contains("bad.csv:\(lines.count):") && r.stderr.contains("time goes back"), "\(r.stderr)")
+        r = try runSagin(["replay", bad, "--topology", topo, "--output", runs, "--lenient"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 bad rows skipped (first at line \(lines.count))"), "\(r.stdout)")
+        // A trace that names a topology that is not there asks for --topology.
+        let moved = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: moved, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: trace, toPath: moved.appendingPathComponent("rec.csv").path)
+        r = try runSagin(["replay", moved.appendingPathComponent("rec.csv").path, "--output", runs])
+        #expect(r.status != 0 && r.stderr.contains("pass --topology"), "\(r.stderr)")
+    }
+}

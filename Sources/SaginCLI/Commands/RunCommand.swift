@@ -35,6 +35,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Model or map the --channel provider reads (gdm: a folder written by sagin map).")
     var channelModel: String?
 
+    @Option(help: "Record a link-state trace to this file (docs/traces.md): every link evaluation, plus each node's serving link (or, with --trace-links access, every link in access) every --trace-interval.")
+    var recordTrace: String?
+
+    @Option(help: "Links a trace sample records: serving or access (default: the topology's outputs.trace_links, else serving).")
+    var traceLinks: TraceScope?
+
+    @Option(help: "Trace sampling interval (default: outputs.trace_interval, else outputs.links_interval).")
+    var traceInterval: DurationArgument?
+
     @Flag(help: "No progress line and no summary, only the run folder path.")
     var quiet = false
 
@@ -51,19 +60,31 @@ struct RunCommand: ParsableCommand {
             guard duration.value > .zero else { throw ValidationError("--duration must be positive") }
             topo.scenario.duration = duration.value
         }
+        var options = ScenarioRunner.Options(outputDirectory: output, channelOverride: channel,
+                                             softwareVersion: SaginCommand.version)
+        options.channelModelOverride = channelModel
+        options.recordTrace = recordTrace
+        options.traceLinks = traceLinks
+        if let traceInterval {
+            guard traceInterval.value > .zero else { throw ValidationError("--trace-interval must be positive") }
+            options.traceInterval = traceInterval.value
+        }
+        try Self.simulate(topo, options: options, quiet: quiet, label: topology)
+    }
+
+    /// Runs with a progress line, prints the summary (or only the folder when `quiet`); exit 1 on an
+    /// error (printed with `label`), 130 when stopped early.
+    static func simulate(_ topo: Topology, options: ScenarioRunner.Options, quiet: Bool, label: String) throws {
         ScenarioRunner.installInterruptHandler()
         let control = RunControl()
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         control.onProgress = { progress.update($0) }
-        var options = ScenarioRunner.Options(outputDirectory: output, channelOverride: channel,
-                                             softwareVersion: SaginCommand.version)
-        options.channelModelOverride = channelModel
         let result: ScenarioRunner.Result
         do {
             result = try ScenarioRunner.run(topo, options: options, control: control)
         } catch {
             progress.clear()
-            FileHandle.standardError.write(Data("error: \(topology): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(label): \(error)\n".utf8))
             throw ExitCode(1)
         }
         progress.clear()
@@ -75,6 +96,8 @@ struct RunCommand: ParsableCommand {
         if result.partial { throw ExitCode(130) }
     }
 }
+
+extension TraceScope: ExpressibleByArgument {}
 
 /// The short summary `sagin run` and `make run` print.
 enum RunReport {
@@ -94,6 +117,11 @@ enum RunReport {
                 lines.append("  \(type): no samples (never served)")
             }
         }
+        for t in r.replay {
+            let skipped = t.skippedRows > 0 ? ", \(t.skippedRows) bad rows skipped (first at line \(t.skippedFirstLines.map(String.init).joined(separator: ", ")))" : ""
+            lines.append("  replayed \(t.file) (\(t.interpolation)) for \(t.linkTypes.joined(separator: ", ")): \(t.rows) rows, \(t.exact) exact, \(t.held) held, \(t.interpolated) interpolated, \(t.fallbackEvaluations) not covered (fallback provider)\(skipped)")
+        }
+        if let trace = r.tracePath { lines.append("  trace: \(trace) (\(r.traceRows) rows)") }
         let rate = r.wallSeconds > 0 ? Double(r.eventsExecuted) / r.wallSeconds : 0
         lines.append("  wall \(String(format1: r.wallSeconds)) s, \(r.eventsExecuted) events (\(String(format1: rate / 1e3)) k events/s)")
         lines.append("results: \(r.folder)")

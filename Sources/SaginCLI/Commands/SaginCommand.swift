@@ -15,7 +15,7 @@ public struct SaginCommand: ParsableCommand {
             demonstration, the benchmarks and an environment check.
             """,
             version: "sagin \(version) (OpenBLAS core \(BLAS.coreName), GSL \(GSLInfo.version))",
-            subcommands: [RunCommand.self, PPOCommand.self, CompareCommand.self, TraceCommand.self, DemoCommand.self, PassesCommand.self, WalkerCommand.self, ChannelCommand.self, DatasetCommand.self, ChannelMapCommand.self, SceneCommand.self, ClassifyCommand.self, TrainCommand.self, MapCommand.self, StudyCommand.self, BenchCommand.self, DoctorCommand.self]
+            subcommands: [RunCommand.self, ReplayCommand.self, PPOCommand.self, CompareCommand.self, TraceCommand.self, DemoCommand.self, PassesCommand.self, WalkerCommand.self, ChannelCommand.self, DatasetCommand.self, ChannelMapCommand.self, SceneCommand.self, ClassifyCommand.self, TrainCommand.self, MapCommand.self, StudyCommand.self, BenchCommand.self, DoctorCommand.self]
         )
     }
 

@@ -88,19 +88,19 @@ struct TraceExportCommand: ParsableCommand {
 
     @Option(help: "links.csv of a run.") var links: String
     @Option(help: "Node whose link is exported (the links.csv 'node' column).") var node: String
-    @Option(help: "Capacity column: shannon or dvbs2x.") var capacity: String = "shannon"
+    @Option(help: "Capacity column: shannon (shannon_bps), dvbs2x (dvbs2x_bps) or capacity (capacity_bps: DVB-S2X or the link type's measured capacity trace).") var capacity: String = "shannon"
     @Option(help: "Start, seconds since the scenario start.") var from: Double = 0
     @Option(help: "Length of the trace, seconds (mahimahi repeats it).") var duration: Double = 60
     @Option(help: "Output file (written under a temporary name, renamed at the end).") var out: String
 
     func run() throws {
-        guard ["shannon", "dvbs2x"].contains(capacity) else { throw ValidationError("--capacity: expected shannon or dvbs2x, found '\(capacity)'") }
+        let columns = ["shannon": "shannon_bps", "dvbs2x": "dvbs2x_bps", "capacity": "capacity_bps"]
+        guard let column = columns[capacity] else { throw ValidationError("--capacity: expected shannon, dvbs2x or capacity, found '\(capacity)'") }
         guard duration > 0, from >= 0 else { throw ValidationError("--duration must be positive and --from ≥ 0") }
         guard let text = try? String(contentsOfFile: links, encoding: .utf8) else { throw ValidationError("\(links): cannot be read") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first?.split(separator: ",").map(String.init) else { throw ValidationError("\(links): the file is empty") }
-        let column = capacity == "shannon" ? "shannon_bps" : "dvbs2x_bps"
         guard let ti = header.firstIndex(of: "time_s"), let ni = header.firstIndex(of: "node"), let ci = header.firstIndex(of: column) else {
             throw ValidationError("\(links):1: expected the columns time_s, node and \(column) (a sagin run's links.csv)")
         }

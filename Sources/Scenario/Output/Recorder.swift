@@ -11,6 +11,10 @@ final class Recorder {
     private let accessFile: CSVWriter?
     private let handoverFile: CSVWriter?
     private let linksFile: CSVWriter?
+    /// The link-state trace being recorded, if any (outputs.trace or --record-trace).
+    let trace: LinkStateTraceWriter?
+    let traceInterval: SimTime
+    let traceScope: TraceScope
 
     private(set) var accessWindows = 0
     private(set) var handoverRecords = 0
@@ -23,6 +27,7 @@ final class Recorder {
         var snrSumDb = 0.0
         var shannonSumBps = 0.0
         var dvbs2xSumBps = 0.0
+        var capacitySumBps = 0.0
         var belowLowestModcod = 0
     }
 
@@ -31,10 +36,13 @@ final class Recorder {
     static let handoverHeader = ["time_s", "time_utc", "node", "from", "to", "link_type", "reason"]
     static let linksHeader = ["time_s", "node", "peer", "link_type", "elevation_deg", "azimuth_deg", "range_m",
                               "free_space_loss_db", "extra_loss_db", "los_probability", "eirp_dbw", "rx_power_dbw",
-                              "cn0_dbhz", "snr_db", "shannon_bps", "modcod", "dvbs2x_bps"]
+                              "cn0_dbhz", "snr_db", "shannon_bps", "modcod", "dvbs2x_bps", "capacity_bps", "delay_s"]
 
-    init(folder: String, outputs: OutputSpec, linkClasses: Int) throws {
+    init(folder: String, outputs: OutputSpec, linkClasses: Int, trace: LinkStateTraceWriter? = nil) throws {
         linksInterval = outputs.linksInterval
+        self.trace = trace
+        traceInterval = outputs.traceInterval ?? outputs.linksInterval
+        traceScope = outputs.traceLinks
         accessFile = outputs.writeAccess ? try CSVWriter(path: folder + "/access.csv", header: Self.accessHeader) : nil
         handoverFile = outputs.writeHandovers ? try CSVWriter(path: folder + "/handovers.csv", header: Self.handoverHeader) : nil
         linksFile = outputs.writeLinks ? try CSVWriter(path: folder + "/links.csv", header: Self.linksHeader) : nil
@@ -70,6 +78,7 @@ final class Recorder {
         linkStats[linkClass].snrSumDb += e.budget.snrDb
         linkStats[linkClass].shannonSumBps += e.budget.shannonCapacityBps
         linkStats[linkClass].dvbs2xSumBps += e.budget.dvbs2xCapacityBps
+        linkStats[linkClass].capacitySumBps += e.capacityBps
         if e.budget.modcod == nil { linkStats[linkClass].belowLowestModcod += 1 }
         guard let w = linksFile else { return }
         w.field(t.seconds, decimals: 3); w.field(node); w.field(peer); w.field(linkType)
@@ -82,13 +91,23 @@ final class Recorder {
         w.field(e.budget.shannonCapacityBps, decimals: 0)
         if let m = e.budget.modcod { w.field(m.name) } else { w.emptyField() }
         w.field(e.budget.dvbs2xCapacityBps, decimals: 0)
+        w.field(e.capacityBps, decimals: 0); w.field(e.delaySeconds, decimals: 9)
         w.endRow()
+    }
+
+    func traceRow(at t: SimTime, id: String, linkType: String, tx: String, rx: String, evaluation e: LinkEvaluation) {
+        trace?.write(LinkStateTraceRow(
+            time: t, linkID: id, linkType: linkType, tx: tx, rx: rx, elevationDeg: e.geometry.elevationDeg,
+            azimuthDeg: e.geometry.azimuthDeg, rangeMeters: e.geometry.slantRangeMeters, channel: e.channel,
+            snrDb: e.budget.snrDb, shannonBps: e.budget.shannonCapacityBps, capacityBps: e.capacityBps,
+            delaySeconds: e.delaySeconds))
     }
 
     func close() throws {
         try accessFile?.close()
         try handoverFile?.close()
         try linksFile?.close()
+        try trace?.commit()
     }
 
     /// `2024-05-12T00:03:21.123456Z`: microsecond ISO 8601, enough for root-found crossing times.

@@ -10,10 +10,22 @@ extension ScenarioRunner {
         var uppers: UpperNodes
         var lowers: LowerNodes
         var classes: [LinkClass]
+        /// The `trace` providers, one per (trace file, interpolation).
+        var traceProviders: [TraceChannelProvider] = []
+    }
+
+    /// Where link types replay a recorded trace from, and how.
+    struct TraceReplaySettings {
+        /// `sagin replay`: every link type replays this file, falling back to its own provider.
+        var file: String?
+        /// Overrides the link types' `interpolation`.
+        var interpolation: String?
+        var lenient = false
     }
 
     /// Turns a validated topology into nodes, motion models and link classes.
-    static func build(_ topology: Topology, channelOverride: String?, channelModelOverride: String? = nil) throws -> Built {
+    static func build(_ topology: Topology, channelOverride: String?, channelModelOverride: String? = nil,
+                      replay: TraceReplaySettings = TraceReplaySettings()) throws -> Built {
         let satellites = try SatelliteSet(topology: topology)
         let horizon = topology.scenario.duration + topology.scenario.step
         let streams = RandomStreams(seed: topology.scenario.seed)
@@ -76,6 +88,8 @@ extension ScenarioRunner {
                                 sameNodeAsUpper: same, maxSpeedMps: maxSpeed, minAltitudeMeters: minAltitude)
 
         var classes: [LinkClass] = []
+        // Link types that replay a trace: (class, file, interpolation, key path for errors).
+        var traced: [(cls: Int, file: String, interpolation: String, keyPath: String)] = []
         for (i, spec) in topology.links.enumerated() {
             let (role, upperRange): (LowerRole, Range<Int>) = switch spec.type {
             case .userSatellite: (.user, uppers.satelliteRange)
@@ -85,21 +99,88 @@ extension ScenarioRunner {
             case .gatewaySatellite: (.gateway, uppers.satelliteRange)
             }
             let providerName = channelOverride ?? spec.channel
-            let provider: any ChannelProvider
-            do {
-                provider = try ChannelProviders.make(named: providerName, seed: topology.scenario.seed,
-                                                     model: channelModelOverride ?? spec.channelModel)
-            } catch {
-                throw ScenarioBuildError(keyPath: channelOverride == nil ? "links[\(i)].channel" : "--channel",
-                                         message: "\(error)")
+            let model = channelModelOverride ?? spec.channelModel
+            let keyPath = channelOverride == nil ? "links[\(i)].channel" : "--channel"
+            var provider: any ChannelProvider = EmpiricalChannelProvider()
+            if let file = replay.file {
+                traced.append((classes.count, file, replay.interpolation ?? "hold", ""))
+            } else if providerName == TraceChannelProvider.providerName {
+                guard let model else {
+                    throw ScenarioBuildError(keyPath: channelOverride == nil ? "links[\(i)].channel_model" : "--channel-model",
+                                             message: "channel provider 'trace' needs channel_model: a trace recorded with outputs.trace or --record-trace")
+                }
+                traced.append((classes.count, model, replay.interpolation ?? spec.traceInterpolation, keyPath))
+            }
+            if providerName != TraceChannelProvider.providerName {
+                do {
+                    provider = try ChannelProviders.make(named: providerName, seed: topology.scenario.seed, model: model)
+                } catch ChannelProviderError.unknownProvider(let name, let known) {
+                    throw ScenarioBuildError(keyPath: keyPath, message: "\(ChannelProviderError.unknownProvider(name: name, known: known + [TraceChannelProvider.providerName]))")
+                } catch {
+                    throw ScenarioBuildError(keyPath: keyPath, message: "\(error)")
+                }
+            }
+            var measured: MeasuredLink?
+            if let m = spec.measured {
+                do { measured = try MeasuredLink(m) } catch {
+                    throw ScenarioBuildError(keyPath: "links[\(i)].measured", message: "\(error)")
+                }
             }
             let lowerIndices = roles.indices.filter { roles[$0] == role }
             classes.append(LinkClass(spec: spec, provider: provider, sinMin: sin(spec.minElevationDeg * .pi / 180),
                                      lowers: lowerIndices, uppers: upperRange,
                                      isSatellite: spec.type == .userSatellite || spec.type == .uavSatellite
-                                         || spec.type == .gatewaySatellite))
+                                         || spec.type == .gatewaySatellite, measured: measured))
         }
-        return Built(uppers: uppers, lowers: lowers, classes: classes)
+        var built = Built(uppers: uppers, lowers: lowers, classes: classes)
+        if !traced.isEmpty { try attachTraces(traced, to: &built, lenient: replay.lenient) }
+        return built
+    }
+
+    /// Opens each (trace file, interpolation) once, validating the whole file against the topology's
+    /// links, and puts a ``TraceChannelProvider`` on every link type that replays it.
+    static func attachTraces(_ traced: [(cls: Int, file: String, interpolation: String, keyPath: String)],
+                             to built: inout Built, lenient: Bool) throws {
+        var known: [String: String] = [:]
+        func ids(_ c: Int) -> [String] {
+            let cls = built.classes[c]
+            var out: [String] = []
+            for l in cls.lowers {
+                for u in cls.uppers where built.lowers.sameNodeAsUpper[l] != u {
+                    out.append(RadioModel.linkID(lower: built.lowers.names[l], upper: built.uppers.names[u]))
+                }
+            }
+            return out
+        }
+        for c in built.classes.indices { for id in ids(c) { known[id] = built.classes[c].spec.type.rawValue } }
+        var groups: [String: [Int]] = [:], order: [String] = []
+        for (k, t) in traced.enumerated() {
+            let key = t.interpolation + "\u{0}" + t.file
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(k)
+        }
+        for key in order {
+            let members = groups[key]!.map { traced[$0] }
+            let first = members[0]
+            guard let interpolation = LinkStateTraceInterpolation(rawValue: first.interpolation) else {
+                throw ScenarioBuildError(keyPath: first.keyPath.isEmpty ? "--interpolation" : first.keyPath,
+                                         message: "expected hold or linear, found '\(first.interpolation)'")
+            }
+            let links = members.flatMap { ids($0.cls) }
+            let replay: LinkStateTraceReplay
+            do {
+                replay = try LinkStateTraceReplay(path: first.file, links: links, knownLinks: known,
+                                                  interpolation: interpolation, lenient: lenient)
+            } catch let error as TraceError where !first.keyPath.isEmpty {
+                throw ScenarioBuildError(keyPath: first.keyPath, message: "\(error)")
+            }
+            for m in members {
+                let provider = TraceChannelProvider(replay: replay, file: first.file, interpolation: interpolation, links: links,
+                                                    fallback: built.classes[m.cls].provider)
+                built.classes[m.cls].provider = provider
+                built.traceProviders.append(provider)
+            }
+        }
     }
 
     static func geoArea(_ a: AreaSpec) -> GeoArea {

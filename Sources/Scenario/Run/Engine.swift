@@ -40,6 +40,13 @@ final class Engine {
     let refreshEvery: Int
     var epochs = 0
     var stoppedEarly = false
+    /// Link names are needed by `trace` providers and by trace recording.
+    let needsLinkIDs: Bool
+    var linkIDs: [Int: String] = [:]
+    /// Per (lower, upper) pair: the instant (ns) of its last trace row.
+    var traceRecordedAt: [Int: Int64] = [:]
+    /// Trace sample events handled.
+    var traceSamples: UInt64 = 0
     let wallStart: Double
     var lastProgressWall: Double
 
@@ -55,6 +62,7 @@ final class Engine {
         self.radio = radio
         self.recorder = recorder
         self.control = control
+        needsLinkIDs = recorder.trace != nil || classes.contains { $0.provider is TraceChannelProvider }
         var slots: [ObserverSlot] = []
         var ofLower = [[Int]](repeating: [], count: lowers.count)
         for (c, cls) in classes.enumerated() {
@@ -215,6 +223,9 @@ final class Engine {
         }
         scheduler.schedule(at: .zero, priority: 1, .epoch(0))
         scheduler.schedulePeriodic(every: recorder.linksInterval, startingAt: .zero, priority: 3, .sample)
+        if recorder.trace != nil {
+            scheduler.schedulePeriodic(every: recorder.traceInterval, startingAt: .zero, priority: 4, .traceSample)
+        }
         if selection.reselectInterval > .zero {
             scheduler.schedulePeriodic(every: selection.reselectInterval, startingAt: selection.reselectInterval,
                                        priority: 2, .reselect)
@@ -229,6 +240,7 @@ final class Engine {
         case .access(let o, let u, let rising): access(slot: Int(o), upper: u, rising: rising, at: scheduler.now)
         case .sample: sample(at: scheduler.now)
         case .reselect: reselect(at: scheduler.now)
+        case .traceSample: traceSample(at: scheduler.now)
         }
     }
 
@@ -395,8 +407,49 @@ final class Engine {
         let g = lowers.motion[l].geodetic(at: t)
         let lowerPosition = g.ecefKm
         let upperPosition = upperPosition(u, at: t, gmst: u < uppers.satellites.count ? gmst(t) : 0)
-        return radio.evaluate(linkClass: cls, lowerGeodetic: g, lowerECEFKm: lowerPosition, lowerRadio: lowers.radios[l],
-                              upperECEFKm: upperPosition, upperKind: uppers.kinds[u], upperRadio: uppers.radios[u], at: t)
+        let id = needsLinkIDs ? linkID(lower: l, upper: u) : ""
+        let e = radio.evaluate(linkClass: cls, lowerGeodetic: g, lowerECEFKm: lowerPosition, lowerRadio: lowers.radios[l],
+                               upperECEFKm: upperPosition, upperKind: uppers.kinds[u], upperRadio: uppers.radios[u],
+                               link: id, at: t)
+        if recorder.trace != nil { recordTrace(slot: o, upper: u, id: id, evaluation: e, at: t) }
+        return e
+    }
+
+    /// `<lower>:<upper>`, built once per pair.
+    func linkID(lower l: Int, upper u: Int) -> String {
+        let key = l * uppers.count + u
+        if let id = linkIDs[key] { return id }
+        let id = RadioModel.linkID(lower: lowers.names[l], upper: uppers.names[u])
+        linkIDs[key] = id
+        return id
+    }
+
+    /// Writes a link evaluation to the trace, once per (link, instant): a replay then finds every
+    /// state the run used at the instant it used it.
+    func recordTrace(slot o: Int, upper u: Int, id: String, evaluation e: LinkEvaluation, at t: SimTime) {
+        let l = slots[o].lower
+        let key = l * uppers.count + u
+        guard traceRecordedAt[key] != t.nanoseconds else { return }
+        traceRecordedAt[key] = t.nanoseconds
+        let cls = classes[slots[o].linkClass]
+        let downlink = cls.spec.direction == .downlink
+        recorder.traceRow(at: t, id: id, linkType: cls.spec.type.rawValue,
+                          tx: downlink ? uppers.names[u] : lowers.names[l], rx: downlink ? lowers.names[l] : uppers.names[u],
+                          evaluation: e)
+    }
+
+    /// A trace sample: each node's serving link, or every link in access. Not counted in
+    /// summary.json's events, so that recording a trace changes nothing else a run writes.
+    func traceSample(at t: SimTime) {
+        traceSamples += 1
+        switch recorder.traceScope {
+        case .serving:
+            for l in 0 ..< lowers.count { if let s = serving[l] { _ = evaluate(slot: s.slot, upper: s.upper, at: t) } }
+        case .access:
+            for o in slots.indices {
+                for u in slots[o].open.keys.sorted() { _ = evaluate(slot: o, upper: Int(u), at: t) }
+            }
+        }
     }
 
     func sample(at t: SimTime) {

@@ -4,11 +4,31 @@ import Links
 import Orbits
 import SimCore
 
-/// One evaluated link: geometry, what the channel provider says, and the link budget.
+/// One evaluated link: geometry, what the channel provider says, the link budget, and the capacity and
+/// one-way delay the link offers (modelled, or from the link type's measured traces).
 struct LinkEvaluation {
     var geometry: LinkGeometry
     var channel: ChannelState
     var budget: LinkBudget
+    /// DVB-S2X capacity, or the measured capacity trace's, bit/s.
+    var capacityBps: Double
+    /// Propagation delay (range / c), or the measured delay trace's, s.
+    var delaySeconds: Double
+}
+
+/// A link type's measured capacity and delay traces, loaded (`links[i].measured`).
+struct MeasuredLink {
+    var capacity: MahimahiTrace?
+    var delay: DelayTrace?
+    var window: SimTime
+    var offset: SimTime
+
+    init(_ spec: MeasuredLinkSpec) throws(TraceError) {
+        capacity = try spec.capacityTrace.map { p throws(TraceError) in try MahimahiTrace(path: p) }
+        delay = try spec.delayTrace.map { p throws(TraceError) in try DelayTrace(path: p) }
+        window = spec.window
+        offset = spec.offset
+    }
 }
 
 /// Evaluates a link between a lower and an upper node with their radios and the link type's channel provider.
@@ -37,7 +57,7 @@ struct RadioModel {
 
     func evaluate(linkClass cls: LinkClass, lowerGeodetic g: Geodetic, lowerECEFKm lower: SIMD3<Double>,
                   lowerRadio: RadioSpec, upperECEFKm upper: SIMD3<Double>, upperKind: PlatformKind,
-                  upperRadio: RadioSpec, at t: SimTime) -> LinkEvaluation {
+                  upperRadio: RadioSpec, link: String, at t: SimTime) -> LinkEvaluation {
         let look = Sky.look(lower: lower, geodetic: g, upper: upper)
         let upperAltitude = upperKind == .satellite ? Geodetic(ecefKm: upper).altitudeMeters
                                                     : (upper.length - lower.length) * 1000 + g.altitudeMeters
@@ -45,7 +65,7 @@ struct RadioModel {
                                     azimuthDeg: look.azimuthDeg, slantRangeMeters: look.rangeKm * 1000,
                                     frequencyHz: cls.spec.frequencyHz, environment: environment, upperKind: upperKind,
                                     upperAltitudeMeters: upperAltitude, lowerAltitudeMeters: g.altitudeMeters)
-        let channel = cls.provider.estimate(geometry, at: t)
+        let channel = cls.provider.estimate(geometry, at: t, link: link)
         let downlink = cls.spec.direction == .downlink
         let tx = downlink ? upperRadio : lowerRadio, rx = downlink ? lowerRadio : upperRadio
         let txPosition = downlink ? upper : lower, rxPosition = downlink ? lower : upper
@@ -58,6 +78,18 @@ struct RadioModel {
             txOtherLossesDb: tx.otherLossesDb, rxOtherLossesDb: rx.otherLossesDb,
             systemTemperatureK: rx.effectiveSystemTemperatureK,
             freeSpaceLossDb: channel.freeSpaceLossDb, extraLossDb: channel.extraLossDb)
-        return LinkEvaluation(geometry: geometry, channel: channel, budget: LinkBudget(input))
+        let budget = LinkBudget(input)
+        let capacity = cls.measured?.capacity.map { $0.capacityBitsPerSecond(at: t + cls.measured!.offset, window: cls.measured!.window) }
+        let delay = cls.measured?.delay.map { $0.delaySeconds(at: t + cls.measured!.offset) }
+        return LinkEvaluation(geometry: geometry, channel: channel, budget: budget,
+                              capacityBps: capacity ?? budget.dvbs2xCapacityBps,
+                              delaySeconds: delay ?? look.rangeKm * 1000 / Self.speedOfLight)
+    }
+
+    /// m/s.
+    static let speedOfLight = 299_792_458.0
+
+    /// `<lower node>:<upper node>`, the link's name in recorded traces.
+    static func linkID(lower: String, upper: String) -> String { lower + ":" + upper
     }
 }

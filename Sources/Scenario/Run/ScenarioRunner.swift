@@ -29,6 +29,18 @@ public enum ScenarioRunner {
         public var channelModelOverride: String?
         /// Recorded in run.json.
         public var softwareVersion: String
+        /// Record a link-state trace to this file (instead of the run folder's trace.csv).
+        public var recordTrace: String?
+        /// Overrides outputs.trace_links / outputs.trace_interval when recording.
+        public var traceLinks: TraceScope?
+        public var traceInterval: SimTime?
+        /// `sagin replay`: every link type's channel replayed from this recorded trace, falling back
+        /// to the link type's own provider where the trace does not cover a link.
+        public var replayTrace: String?
+        /// `hold` or `linear`, overriding links[i].interpolation.
+        public var traceInterpolation: String?
+        /// Skip bad trace rows (counted in replay.json) instead of stopping at the first.
+        public var lenientTrace = false
 
         public init(outputDirectory: String? = nil, timestamp: UTCInstant = .now, channelOverride: String? = nil,
                     softwareVersion: String = "unknown") {
@@ -47,15 +59,40 @@ public enum ScenarioRunner {
         public var wallSeconds: Double
         public var eventsExecuted: UInt64
         public var epochs: Int
+        /// The recorded link-state trace, if any, and its rows.
+        public var tracePath: String?
+        public var traceRows = 0
+        /// How replayed traces answered (also in replay.json).
+        public var replay: [ReplayReport.Trace] = []
     }
 
     /// Builds and runs `topology`.
     public static func run(_ topology: Topology, options: Options = Options(), control: RunControl? = nil) throws -> Result {
         let built = try build(topology, channelOverride: options.channelOverride,
-                              channelModelOverride: options.channelModelOverride)
+                              channelModelOverride: options.channelModelOverride,
+                              replay: TraceReplaySettings(file: options.replayTrace, interpolation: options.traceInterpolation,
+                                                          lenient: options.lenientTrace))
         let folder = try RunFolder(parent: options.outputDirectory ?? topology.outputs.directory,
                                    name: topology.scenario.name, timestamp: options.timestamp)
-        let recorder = try Recorder(folder: folder.stagingPath, outputs: topology.outputs, linkClasses: built.classes.count)
+        var outputs = topology.outputs
+        if let scope = options.traceLinks { outputs.traceLinks = scope }
+        if let interval = options.traceInterval { outputs.traceInterval = interval }
+        let tracePath = options.recordTrace ?? (outputs.writeTrace ? folder.stagingPath + "/trace.csv" : nil)
+        let trace = try tracePath.map { path in
+            try LinkStateTraceWriter(path: path, header: traceHeader(topology, outputs: outputs, classes: built.classes,
+                                                                     tracePath: path, version: options.softwareVersion))
+        }
+        do {
+            return try run(topology, built: built, folder: folder, outputs: outputs, trace: trace, options: options, control: control)
+        } catch {
+            trace?.discard()
+            throw error
+        }
+    }
+
+    static func run(_ topology: Topology, built: Built, folder: RunFolder, outputs: OutputSpec, trace: LinkStateTraceWriter?,
+                    options: Options, control: RunControl?) throws -> Result {
+        let recorder = try Recorder(folder: folder.stagingPath, outputs: outputs, linkClasses: built.classes.count, trace: trace)
         let engine = Engine(uppers: built.uppers, lowers: built.lowers, classes: built.classes, topology: topology,
                             radio: RadioModel(environment: topology.scenario.environment), recorder: recorder, control: control)
         let scheduler = Scheduler<SimEvent>(capacity: 4096)
@@ -68,16 +105,21 @@ public enum ScenarioRunner {
         try recorder.close()
         let wall = Clock.seconds() - engine.wallStart
         let summary = RunSummary(engine: engine, recorder: recorder, topology: topology, end: end, partial: partial,
-                                 events: scheduler.statistics.eventsExecuted)
+                                 events: scheduler.statistics.eventsExecuted - engine.traceSamples)
         try folder.write("summary.json", contents: try jsonText(summary))
         let record = RunRecord(saginVersion: options.softwareVersion, seed: topology.scenario.seed,
                                blasCore: BLAS.coreName, gslVersion: GSLInfo.version,
                                topologyFile: topology.sourcePath, channelOverride: options.channelOverride,
                                channelModelOverride: options.channelModelOverride, topology: topology)
         try folder.write("run.json", contents: try jsonText(record))
+        let replay = ReplayReport(providers: built.traceProviders, classes: built.classes)
+        if !built.traceProviders.isEmpty { try folder.write("replay.json", contents: try jsonText(replay)) }
         let path = try folder.commit()
+        var tracePath = options.recordTrace
+        if tracePath == nil && trace != nil { tracePath = path + "/trace.csv" }
         return Result(folder: path, partial: partial, summary: summary, wallSeconds: wall,
-                      eventsExecuted: scheduler.statistics.eventsExecuted, epochs: engine.epochs)
+                      eventsExecuted: scheduler.statistics.eventsExecuted, epochs: engine.epochs,
+                      tracePath: tracePath, traceRows: trace?.rows ?? 0, replay: replay.traces)
     }
 
     static func jsonText<T: Encodable>(_ value: T) throws -> String {
@@ -97,6 +139,73 @@ public enum ScenarioRunner {
 
     /// True once SIGINT was received.
     public static var interrupted: Bool { SignalFlag.interrupted }
+}
+
+extension ScenarioRunner {
+    /// The trace's first line: scenario, seed, epoch, sampling interval, scope, the topology (relative
+    /// to the trace's folder) and the provider of each link type.
+    static func traceHeader(_ topology: Topology, outputs: OutputSpec, classes: [LinkClass], tracePath: String,
+                            version: String) -> LinkStateTraceHeader {
+        var channels: [String: String] = [:]
+        for c in classes { channels[c.spec.type.rawValue] = c.provider.name }
+        let topologyPath = topology.sourcePath.isEmpty ? nil
+            : relativePath(of: topology.sourcePath, from: URL(fileURLWithPath: tracePath).deletingLastPathComponent().path)
+        return LinkStateTraceHeader(scenario: topology.scenario.name, seed: topology.scenario.seed,
+                                    epoch: Recorder.iso(topology.scenario.epoch).replacingOccurrences(of: ".000000Z", with: "Z"),
+                                    intervalSeconds: Double((outputs.traceInterval ?? outputs.linksInterval).nanoseconds) / 1e9,
+                                    links: outputs.traceLinks.rawValue, topology: topologyPath, channels: channels,
+                                    saginVersion: version)
+    }
+
+    /// `file` relative to the folder `base` (both made absolute against the current directory).
+    static func relativePath(of file: String, from base: String) -> String {
+        func parts(_ p: String) -> [String] {
+            URL(fileURLWithPath: p).standardizedFileURL.pathComponents.filter { $0 != "/" }
+        }
+        let f = parts(file), b = parts(base)
+        var common = 0
+        while common < min(f.count, b.count) && f[common] == b[common] { common += 1 }
+        let up = [String](repeating: "..", count: b.count - common)
+        return (up + f[common...]).joined(separator: "/")
+    }
+}
+
+/// replay.json: how each replayed trace answered the run's link evaluations.
+public struct ReplayReport: Encodable, Sendable {
+    public struct Trace: Encodable, Sendable {
+        public var file: String
+        public var interpolation: String
+        public var linkTypes: [String]
+        public var rows: Int
+        public var skippedRows: Int
+        public var skippedFirstLines: [Int]
+        public var exact, held, interpolated: Int
+        public var fallbackEvaluations: Int
+        enum CodingKeys: String, CodingKey {
+            case file, interpolation, rows, exact, held, interpolated
+            case linkTypes = "link_types", skippedRows = "skipped_rows", skippedFirstLines = "skipped_first_lines"
+            case fallbackEvaluations = "fallback_evaluations"
+        }
+    }
+    public var traces: [Trace] = []
+
+    init(providers: [TraceChannelProvider], classes: [LinkClass]) {
+        var replays: [LinkStateTraceReplay] = []
+        for p in providers {
+            let types = classes.filter { ($0.provider as? TraceChannelProvider) === p }.map { $0.spec.type.rawValue }
+            if let k = replays.firstIndex(where: { $0 === p.replay }) {
+                traces[k].linkTypes += types
+                traces[k].fallbackEvaluations += p.fallbackEvaluations
+                continue
+            }
+            replays.append(p.replay)
+            let st = p.replay.statistics
+            traces.append(Trace(file: p.file, interpolation: p.interpolation.rawValue, linkTypes: types,
+                                rows: p.replay.summary.rows, skippedRows: p.replay.summary.skips.total,
+                                skippedFirstLines: p.replay.summary.skips.firstLines, exact: st.exact, held: st.held,
+                                interpolated: st.interpolated, fallbackEvaluations: p.fallbackEvaluations))
+        }
+    }
 }
 
 /// What run.json records: everything needed to repeat the run.
@@ -134,10 +243,13 @@ public struct RunSummary: Codable, Sendable {
         public var meanSnrDb: Double?
         public var meanShannonBps: Double?
         public var meanDvbs2xBps: Double?
+        /// Mean of links.csv's capacity_bps: DVB-S2X, or the measured capacity trace's.
+        public var meanCapacityBps: Double?
         public var samplesBelowLowestModcod: Int
         enum CodingKeys: String, CodingKey {
             case samples, meanSnrDb = "mean_snr_db", meanShannonBps = "mean_shannon_bps"
-            case meanDvbs2xBps = "mean_dvbs2x_bps", samplesBelowLowestModcod = "samples_below_lowest_modcod"
+            case meanDvbs2xBps = "mean_dvbs2x_bps", meanCapacityBps = "mean_capacity_bps"
+            case samplesBelowLowestModcod = "samples_below_lowest_modcod"
         }
     }
 
@@ -201,6 +313,7 @@ public struct RunSummary: Codable, Sendable {
                 meanSnrDb: s.samples > 0 ? Self.round6(s.snrSumDb / n) : nil,
                 meanShannonBps: s.samples > 0 ? Self.round6(s.shannonSumBps / n) : nil,
                 meanDvbs2xBps: s.samples > 0 ? Self.round6(s.dvbs2xSumBps / n) : nil,
+                meanCapacityBps: s.samples > 0 ? Self.round6(s.capacitySumBps / n) : nil,
                 samplesBelowLowestModcod: s.belowLowestModcod)
         }
         self.links = links

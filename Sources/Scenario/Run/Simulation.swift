@@ -15,6 +15,8 @@ enum SimEvent {
     case sample
     /// Re-evaluate serving nodes (selection.reselect_interval).
     case reselect
+    /// Record the trace's links (outputs.trace_interval).
+    case traceSample
 }
 
 /// One (link type, lower node) pair: the satellites or aerial nodes it may see.
@@ -42,11 +44,13 @@ struct OpenAccess {
 /// A link type as the engine uses it.
 struct LinkClass {
     let spec: LinkSpec
-    let provider: any ChannelProvider
+    var provider: any ChannelProvider
     let sinMin: Double
     let lowers: [Int]
     let uppers: Range<Int>
     let isSatellite: Bool
+    /// Measured capacity and delay traces, when the link type has them.
+    var measured: MeasuredLink?
     /// cos of the culling cone half-angle per upper node (satellite classes only).
     var cosCull: [Double] = []
 }

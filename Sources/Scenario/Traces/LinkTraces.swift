@@ -1,4 +1,5 @@
 import Foundation
+import SimCore
 
 /// A trace file could not be read; names the file, the line (1-based, 0 for the whole file) and what
 /// was wrong.
@@ -103,6 +104,42 @@ public struct MahimahiTrace: Sendable, Equatable {
         return counts.map { Double($0) * scale }
     }
 
+    /// Deliveries in [from, to) of the trace repeated forever from time 0 (mahimahi's replay: delivery
+    /// d happens at d + k·period for k = 0, 1, …; one at the period itself therefore falls on the
+    /// next cycle's start, never at time 0).
+    public func deliveries(from: SimTime, to: SimTime) -> Int {
+        to > from ? deliveriesBefore(to) - deliveriesBefore(from) : 0
+    }
+
+    /// Capacity over [time, time + window): deliveries × 1500 B × 8 / window.
+    public func capacityBitsPerSecond(at time: SimTime, window: SimTime) -> Double {
+        Double(deliveries(from: time, to: time + window) * Self.packetBytes * 8) / window.seconds
+    }
+
+    /// Deliveries strictly before `x`.
+    private func deliveriesBefore(_ x: SimTime) -> Int {
+        guard x.nanoseconds > 0 else { return 0 }
+        let periodNs = Int64(periodMs) * 1_000_000
+        let cycles = x.nanoseconds / periodNs, rest = x.nanoseconds % periodNs
+        // Deliveries at the period are the next cycle's deliveries at 0, missing from cycle 0.
+        let atPeriod = deliveryMs.count - firstIndex(notBelow: periodMs)
+        let withinCycle = rest == 0 ? 0 : atPeriod + firstIndex(notBelow: rest, nanoseconds: true)
+        return Int(cycles) * deliveryMs.count + withinCycle - atPeriod
+    }
+
+    /// The first index whose delivery time is ≥ `value` (ms, or ns when `nanoseconds`).
+    private func firstIndex(notBelow value: Int64, nanoseconds: Bool) -> Int {
+        var lo = 0, hi = deliveryMs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let t = nanoseconds ? Int64(deliveryMs[mid]) * 1_000_000 : Int64(deliveryMs[mid])
+            if t < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private func firstIndex(notBelow ms: Int) -> Int { firstIndex(notBelow: Int64(ms), nanoseconds: false) }
+
     /// The trace's text: one delivery time per line.
     public var text: String { deliveryMs.map(String.init).joined(separator: "\n") + "\n" }
 
@@ -148,6 +185,13 @@ public struct DelayTrace: Sendable, Equatable {
     }
 
     public var durationMs: Int { delaysMs.count * intervalMs }
+
+    /// The delay at `time` of the trace repeated forever from time 0, seconds.
+    public func delaySeconds(at time: SimTime) -> Double {
+        let intervalNs = Int64(intervalMs) * 1_000_000
+        let k = Int((time.nanoseconds / intervalNs) % Int64(delaysMs.count))
+        return Double(delaysMs[k]) / 1000
+    }
 }
 
 /// Percentile by linear interpolation between order statistics (NumPy's default, "type 7").

@@ -52,6 +52,10 @@ public struct LinkSpec: Sendable, Hashable, Codable {
     public var channelModel: String?
     /// DVB-S2X roll-off: symbol rate = bandwidth / (1 + rolloff).
     public var rolloff: Double
+    /// `channel: trace`: how the recorded trace is read between its samples, `hold` or `linear`.
+    public var traceInterpolation: String = "hold"
+    /// Measured capacity and delay traces that replace the modelled capacity and delay (`measured`).
+    public var measured: MeasuredLinkSpec?
 
     public init(type: LinkType, frequencyHz: Double, bandwidthHz: Double, direction: LinkDirection = .downlink,
                 minElevationDeg: Double, channel: String = "empirical", rolloff: Double = 0.1) {
@@ -70,6 +74,36 @@ public struct LinkSpec: Sendable, Hashable, Codable {
         let minElevationDeg: Double = type.upperEnd == .satellite ? 25 : 10
         return LinkSpec(type: type, frequencyHz: frequencyHz, bandwidthHz: 20e6, minElevationDeg: minElevationDeg)
     }
+}
+
+/// A link type's measured traces (`links[i].measured`): a mahimahi packet-delivery trace as its
+/// capacity and a LeoCC-style delay trace (one-way delay in ms per 10 ms) as its delay. Both repeat
+/// with their period, as mahimahi replays them, and are read at `time + offset`.
+public struct MeasuredLinkSpec: Sendable, Hashable, Codable {
+    /// mahimahi trace file, resolved against the topology file's folder; nil keeps the modelled capacity.
+    public var capacityTrace: String?
+    /// Delay trace file; nil keeps the propagation delay.
+    public var delayTrace: String?
+    /// The capacity at t is the trace's deliveries in [t, t + window) × 1500 B × 8 / window.
+    public var window: SimTime
+    /// Trace time at simulation time 0.
+    public var offset: SimTime
+
+    public init(capacityTrace: String? = nil, delayTrace: String? = nil, window: SimTime = .seconds(1),
+                offset: SimTime = .zero) {
+        self.capacityTrace = capacityTrace
+        self.delayTrace = delayTrace
+        self.window = window
+        self.offset = offset
+    }
+}
+
+/// Which links a recorded trace samples every `trace_interval`.
+public enum TraceScope: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Each node's serving link.
+    case serving
+    /// Every link in access (above the elevation mask), serving or not.
+    case access
 }
 
 /// How a node picks its serving node among those in access.
@@ -104,6 +138,12 @@ public struct OutputSpec: Sendable, Hashable, Codable {
     public var writeLinks: Bool
     public var writeAccess: Bool
     public var writeHandovers: Bool
+    /// Record a link-state trace (`trace.csv` in the run folder).
+    public var writeTrace: Bool = false
+    /// How often the trace samples its links; nil: `linksInterval`.
+    public var traceInterval: SimTime?
+    /// Which links each trace sample records.
+    public var traceLinks: TraceScope = .serving
 
     public init(directory: String = "runs", linksInterval: SimTime = .seconds(10), writeLinks: Bool = true,
                 writeAccess: Bool = true, writeHandovers: Bool = true) {

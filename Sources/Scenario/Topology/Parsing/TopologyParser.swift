@@ -201,7 +201,8 @@ struct TopologyParser {
         var seen: [LinkType: YAMLValue] = [:]
         for item in try v.list() {
             let m = try item.map()
-            try m.checkKeys(["type", "frequency_ghz", "bandwidth_mhz", "direction", "min_elevation_deg", "channel", "channel_model", "rolloff"])
+            try m.checkKeys(["type", "frequency_ghz", "bandwidth_mhz", "direction", "min_elevation_deg", "channel", "channel_model",
+                             "interpolation", "rolloff", "measured"])
             let typeValue = try m.required("type", "one of \(LinkType.allCases.map(\.rawValue).joined(separator: ", "))")
             let type = try typeValue.word(LinkType.self)
             if let first = seen[type] {
@@ -232,15 +233,42 @@ struct TopologyParser {
                 link.channel = name
             }
             if let c = m["channel_model"] {
-                let path = try c.string()
-                guard !path.isEmpty else { throw c.error(.invalidValue, "expected the path of a channel model or map, found an empty string") }
-                link.channelModel = path.hasPrefix("/") || directory.isEmpty ? path : directory + (directory.hasSuffix("/") ? "" : "/") + path
+                link.channelModel = try filePath(c, "the path of a channel model, map or recorded trace")
             }
+            if let c = m["interpolation"] {
+                guard link.channel == "trace" else {
+                    throw c.error(.invalidValue, "interpolation applies to channel: trace only (this link's channel is '\(link.channel)')")
+                }
+                link.traceInterpolation = try c.word(["hold", "linear"])
+            }
+            if let v = m["measured"] { link.measured = try parseMeasured(v) }
             link.rolloff = try m.optional("rolloff") { v throws(TopologyError) in try v.number(in: 0 ... 1, "a roll-off in [0, 1]") }
                 ?? link.rolloff
             links.append(link)
         }
         return links
+    }
+
+    /// A file path written at `v`, resolved against the topology file's folder.
+    func filePath(_ v: YAMLValue, _ what: String) throws(TopologyError) -> String {
+        let path = try v.string()
+        guard !path.isEmpty else { throw v.error(.invalidValue, "expected \(what), found an empty string") }
+        return path.hasPrefix("/") || directory.isEmpty ? path : directory + (directory.hasSuffix("/") ? "" : "/") + path
+    }
+
+    /// `links[i].measured`: measured capacity and delay traces.
+    func parseMeasured(_ v: YAMLValue) throws(TopologyError) -> MeasuredLinkSpec {
+        let m = try v.map()
+        try m.checkKeys(["capacity", "delay", "window", "offset"])
+        var spec = MeasuredLinkSpec()
+        spec.capacityTrace = try m.optional("capacity") { v throws(TopologyError) in try filePath(v, "the path of a mahimahi trace") }
+        spec.delayTrace = try m.optional("delay") { v throws(TopologyError) in try filePath(v, "the path of a delay trace (ms per 10 ms)") }
+        guard spec.capacityTrace != nil || spec.delayTrace != nil else {
+            throw v.error(.invalidValue, "expected at least one of capacity (a mahimahi trace) and delay (a delay trace)")
+        }
+        spec.window = try m.optional("window", positiveDuration) ?? spec.window
+        spec.offset = try m.optional("offset", nonNegativeDuration) ?? spec.offset
+        return spec
     }
 
     func parseSelection(_ v: YAMLValue) throws(TopologyError) -> SelectionSpec {
@@ -256,7 +284,7 @@ struct TopologyParser {
 
     func parseOutputs(_ v: YAMLValue) throws(TopologyError) -> OutputSpec {
         let m = try v.map()
-        try m.checkKeys(["directory", "links_interval", "links", "access", "handovers"])
+        try m.checkKeys(["directory", "links_interval", "links", "access", "handovers", "trace", "trace_interval", "trace_links"])
         var o = OutputSpec()
         if let d = m["directory"] {
             o.directory = try d.string()
@@ -266,6 +294,9 @@ struct TopologyParser {
         o.writeLinks = try m.optional("links") { v throws(TopologyError) in try v.bool() } ?? o.writeLinks
         o.writeAccess = try m.optional("access") { v throws(TopologyError) in try v.bool() } ?? o.writeAccess
         o.writeHandovers = try m.optional("handovers") { v throws(TopologyError) in try v.bool() } ?? o.writeHandovers
+        o.writeTrace = try m.optional("trace") { v throws(TopologyError) in try v.bool() } ?? o.writeTrace
+        o.traceInterval = try m.optional("trace_interval", positiveDuration)
+        o.traceLinks = try m.optional("trace_links") { v throws(TopologyError) in try v.word(TraceScope.self) } ?? o.traceLinks
         return o
     }
 }
