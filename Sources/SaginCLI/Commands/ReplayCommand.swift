@@ -14,7 +14,7 @@ struct ReplayCommand: ParsableCommand {
         with its file and line, unless --lenient skips bad rows and counts them.
 
         The topology is the one the trace names (relative to the trace's folder) unless --topology is
-        given, and the seed is the trace's unless --seed is. Every link type's channel state comes from
+        given; the seed and duration are the recorded run's unless --seed or --duration is. Every link type's channel state comes from
         the trace, looked up by link (<lower>:<upper>) and time: a row at that instant exactly, else
         the link's latest row if at most one sampling interval old (--interpolation hold), or linear
         interpolation between the rows around it (--interpolation linear). Links or instants the
@@ -39,7 +39,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Override the seed (default: the trace's).")
     var seed: UInt64?
 
-    @Option(help: "Override scenario.duration (e.g. 10min).")
+    @Option(help: "Run this long (default: the recorded run's duration from the trace's header, else the topology's).")
     var duration: DurationArgument?
 
     @Option(help: "Parent folder of the run folder (default: the topology's outputs.directory, else runs).")
@@ -85,6 +85,8 @@ struct ReplayCommand: ParsableCommand {
         if let duration {
             guard duration.value > .zero else { throw ValidationError("--duration must be positive") }
             topo.scenario.duration = duration.value
+        } else if let seconds = header.durationSeconds, seconds > 0 {
+            topo.scenario.duration = SimTime(nanoseconds: Int64((seconds * 1e9).rounded()))
         }
         var options = ScenarioRunner.Options(outputDirectory: output, softwareVersion: SaginCommand.version)
         options.replayTrace = trace

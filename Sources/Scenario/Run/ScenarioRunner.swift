@@ -154,7 +154,8 @@ extension ScenarioRunner {
                                     epoch: Recorder.iso(topology.scenario.epoch).replacingOccurrences(of: ".000000Z", with: "Z"),
                                     intervalSeconds: Double((outputs.traceInterval ?? outputs.linksInterval).nanoseconds) / 1e9,
                                     links: outputs.traceLinks.rawValue, topology: topologyPath, channels: channels,
-                                    saginVersion: version)
+                                    saginVersion: version,
+                                    durationSeconds: Double(topology.scenario.duration.nanoseconds) / 1e9)
     }
 
     /// `file` relative to the folder `base` (both made absolute against the current directory).

@@ -48,6 +48,9 @@ public struct LinkStateTraceHeader: Codable, Sendable, Equatable {
     public var channels: [String: String]
     /// The version of sagin that wrote the trace (JSON `sagin_version`).
     public var saginVersion: String?
+    /// The recorded run's length, seconds (JSON `duration_s`); `sagin replay` runs this long unless
+    /// told otherwise. Nil in traces that do not say.
+    public var durationSeconds: Double?
 
     /// The format name written in every header.
     public static let formatName = "sagin-link-trace"
@@ -55,7 +58,7 @@ public struct LinkStateTraceHeader: Codable, Sendable, Equatable {
     public static let currentVersion = 1
 
     public init(scenario: String, seed: UInt64, epoch: String, intervalSeconds: Double, links: String,
-                topology: String?, channels: [String: String], saginVersion: String?) {
+                topology: String?, channels: [String: String], saginVersion: String?, durationSeconds: Double? = nil) {
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.scenario = scenario
@@ -66,6 +69,7 @@ public struct LinkStateTraceHeader: Codable, Sendable, Equatable {
         self.topology = topology
         self.channels = channels
         self.saginVersion = saginVersion
+        self.durationSeconds = durationSeconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,6 +77,7 @@ public struct LinkStateTraceHeader: Codable, Sendable, Equatable {
         case intervalSeconds = "interval_s"
         case links, topology, channels
         case saginVersion = "sagin_version"
+        case durationSeconds = "duration_s"
     }
 
     /// The sampling interval in nanoseconds (rounded to the nearest nanosecond).
