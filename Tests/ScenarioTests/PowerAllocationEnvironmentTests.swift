@@ -341,6 +341,10 @@ struct PowerAllocationEnvironmentTests {
             _ = try PowerAllocationContext(topology: Self.defaultContext.topology, channel: "raytrace")
         }
         #expect("\(provider)".contains("--channel: unknown channel provider 'raytrace'") && "\(provider)".contains("oracle, blind"))
+        let trace = try #require(throws: PowerAllocationError.self) {
+            _ = try PowerAllocationContext(topology: Self.defaultContext.topology, channel: "trace")
+        }
+        #expect("\(trace)".contains("cannot answer the environment's arbitrary (user, instant) queries"))
     }
 
     /// The satellite highest over the scene centre at `t`, propagating every satellite.

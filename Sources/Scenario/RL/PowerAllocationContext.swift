@@ -140,6 +140,10 @@ public final class PowerAllocationContext: @unchecked Sendable {
         switch name {
         case "oracle": return .oracle
         case "blind": return .blind
+        case TraceChannelProvider.providerName:
+            throw PowerAllocationError(file: file, keyPath: keyPath, message: "the trace provider replays a run's links forward "
+                                       + "in time and cannot answer the environment's arbitrary (user, instant) queries; "
+                                       + "choose empirical, empirical-sampled, gdm, gan, vae, oracle or blind")
         default:
             do {
                 return .provider(try ChannelProviders.make(named: name, seed: seed, model: model))
