@@ -15,9 +15,9 @@ import Darwin
 ///   unless it lies exactly half-way between two doubles (low 11 bits 0x400), which goes to strtod;
 /// - anything else (more digits, larger exponents, subnormals): `strtod` on the field's bytes.
 ///
-/// Every function reads up to 8 bytes beyond the end of its number: callers keep at least 8
-/// readable bytes after every line (zero padding after a block read into a buffer, the next page of
-/// the file after a mapped one).
+/// Every function reads up to 16 bytes beyond the end of its number (8 when it reads the value):
+/// callers keep at least 16 readable bytes after every line (zero padding after a block read into
+/// a buffer, the next page of the file after a mapped one).
 enum LinkStateTraceNumbers {
     static let zeroCharacters: UInt64 = 0x3030_3030_3030_3030
 
@@ -38,6 +38,26 @@ enum LinkStateTraceNumbers {
         let shifted = ((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
         let notDigit = (high | shifted) ^ 0x3333_3333_3333_3333
         return notDigit.trailingZeroBitCount &>> 3
+    }
+
+    /// Non-zero nibbles at the bytes of `w` that are not ASCII digits (the test of ``leadingDigitCount(_:)``).
+    @inline(__always)
+    static func notDigitBits(_ w: UInt64) -> UInt64 {
+        let high = w & 0xF0F0_F0F0_F0F0_F0F0
+        let shifted = ((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
+        return (high | shifted) ^ 0x3333_3333_3333_3333
+    }
+
+    /// The length of the run of ASCII digits at `p`, 16 bytes at a time (reads up to 15 bytes past it).
+    @inline(__always)
+    static func digitRun(_ p: UnsafePointer<UInt8>) -> Int {
+        var n = 0
+        while true {
+            let a = notDigitBits(load(p + n)), b = notDigitBits(load(p + n + 8))
+            let k = a != 0 ? a.trailingZeroBitCount &>> 3 : 8 &+ (b.trailingZeroBitCount &>> 3)
+            n &+= k
+            if k < 16 { return n }
+        }
     }
 
     /// The value of 8 ASCII digits (first byte most significant), by pairwise combination.
@@ -165,30 +185,22 @@ enum LinkStateTraceNumbers {
     }
 
     /// The extent of a decimal number at `start` (the grammar of ``parseDouble(_:)``) without its
-    /// value; `large` when it might not be finite (a positive exponent of 290 or more, or 290
-    /// integer digits). Validation needs no more: any other decimal is a finite double.
+    /// value; `large` when it might not be finite (290 or more integer digits plus positive exponent).
+    /// Validation needs no more: any other decimal is a finite double.
     @inline(__always)
     static func scanNumber(_ start: UnsafePointer<UInt8>) -> (end: UnsafePointer<UInt8>, large: Bool)? {
         var p = start
-        if p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") { p += 1 }
-        let integerStart = p
-        while true {
-            let n = leadingDigitCount(load(p))
-            p += n
-            if n < 8 { break }
-        }
-        let integerDigits = p - integerStart
+        let first = p.pointee
+        p += (first == UInt8(ascii: "-") || first == UInt8(ascii: "+")) ? 1 : 0
+        let integerDigits = digitRun(p)
+        p += integerDigits
         var digits = integerDigits
         if p.pointee == UInt8(ascii: ".") {
             p += 1
-            let fractionStart = p
-            while true {
-                let n = leadingDigitCount(load(p))
-                p += n
-                if n < 8 { break }
-            }
-            guard p > fractionStart else { return nil }
-            digits += p - fractionStart
+            let fractionDigits = digitRun(p)
+            guard fractionDigits > 0 else { return nil }
+            p += fractionDigits
+            digits += fractionDigits
         }
         guard digits > 0 else { return nil }
         var large = integerDigits >= 290
@@ -208,7 +220,8 @@ enum LinkStateTraceNumbers {
                 p += 1
             }
             guard p > exponentStart else { return nil }
-            if positive && e >= 290 { large = true }
+            // The value is below 10^(integer digits + exponent): finite unless that is large.
+            if positive && integerDigits + e >= 290 { large = true }
         }
         return (p, large)
     }

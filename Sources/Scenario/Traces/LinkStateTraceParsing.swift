@@ -294,6 +294,54 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         return value
     }
 
+    /// Validation without values: a plain decimal (`[-]digits[.digits]`, fewer than 290 integer
+    /// digits, so finite) followed by a comma (or, for the last column, the line's end) is accepted
+    /// here; anything else (exponents, signs, errors) goes through ``number(_:_:column:last:values:into:)``,
+    /// which records the exact problem.
+    @inline(__always)
+    static func checkNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, last: Bool = false,
+                            into row: inout LinkStateTraceParsedRow) -> Bool {
+        var q = p
+        q += q.pointee == UInt8(ascii: "-") ? 1 : 0
+        let integerDigits = LinkStateTraceNumbers.digitRun(q)
+        q += integerDigits
+        var digits = integerDigits
+        if q.pointee == UInt8(ascii: ".") {
+            let fractionDigits = LinkStateTraceNumbers.digitRun(q + 1)
+            q += 1 + fractionDigits
+            digits = fractionDigits == 0 ? 0 : digits + fractionDigits
+        }
+        if digits > 0 && integerDigits < 290 {
+            if last {
+                if q == end {
+                    p = q
+                    return true
+                }
+            } else if q < end && q.pointee == UInt8(ascii: ",") {
+                p = q + 1
+                return true
+            }
+        }
+        return checkNumberSlowly(&p, end, column: column, last: last, into: &row)
+    }
+
+    @inline(never)
+    static func checkNumberSlowly(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, last: Bool,
+                                  into row: inout LinkStateTraceParsedRow) -> Bool {
+        number(&p, end, column: column, last: last, values: false, into: &row) != nil
+    }
+
+    /// An empty field or a number, checked as by ``checkNumber(_:_:column:last:into:)``, followed by a comma.
+    @inline(__always)
+    static func checkOptionalNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
+                                    into row: inout LinkStateTraceParsedRow) -> Bool {
+        if p < end && p.pointee == UInt8(ascii: ",") {
+            p += 1
+            return true
+        }
+        return checkNumber(&p, end, column: column, into: &row)
+    }
+
     /// An empty field (nil) or a finite number, followed by a comma.
     @inline(__always)
     static func optionalNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
@@ -372,6 +420,10 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
                           into row: inout LinkStateTraceParsedRow) {
         var p = lineStart
         row.problem = .none
+        if !values {
+            checkFull(lineStart, end, base: base, view: view, types: types, into: &row)
+            return
+        }
         guard time(&p, end, into: &row),
               let id = text(&p, end, base: base, column: 1, into: &row),
               let type = text(&p, end, base: base, column: 2, into: &row),
@@ -433,6 +485,58 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         row.shannonBps = shannon
         row.capacityBps = capacity
         row.delaySeconds = delay
+    }
+
+    /// ``parseFull(_:_:base:view:types:values:into:)`` without values: the numbers are only checked.
+    @inline(__always)
+    static func checkFull(_ lineStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, base: UnsafePointer<UInt8>,
+                          view: LinkStateTraceLinkTable.View?, types: LinkStateTraceKnownTypes?,
+                          into row: inout LinkStateTraceParsedRow) {
+        var p = lineStart
+        guard time(&p, end, into: &row),
+              let id = text(&p, end, base: base, column: 1, into: &row),
+              let type = text(&p, end, base: base, column: 2, into: &row),
+              let tx = text(&p, end, base: base, column: 3, into: &row),
+              let rx = text(&p, end, base: base, column: 4, into: &row),
+              checkNumber(&p, end, column: 5, into: &row),
+              checkNumber(&p, end, column: 6, into: &row),
+              checkNumber(&p, end, column: 7, into: &row),
+              checkNumber(&p, end, column: 8, into: &row),
+              checkNumber(&p, end, column: 9, into: &row),
+              checkNumber(&p, end, column: 10, into: &row),
+              checkNumber(&p, end, column: 11, into: &row),
+              checkNumber(&p, end, column: 12, into: &row),
+              checkNumber(&p, end, column: 13, into: &row),
+              checkNumber(&p, end, column: 14, into: &row),
+              let losProbability = number(&p, end, column: 15, into: &row)
+        else { return }
+        guard losProbability >= 0 && losProbability <= 1 else {
+            row.problem = .losProbabilityRange
+            row.column = 15
+            return
+        }
+        guard los(&p, end, into: &row),
+              checkOptionalNumber(&p, end, column: 17, into: &row),
+              checkOptionalNumber(&p, end, column: 18, into: &row),
+              checkNumber(&p, end, column: 19, into: &row),
+              checkNumber(&p, end, column: 20, into: &row),
+              checkNumber(&p, end, column: 21, into: &row),
+              checkNumber(&p, end, column: 22, last: true, into: &row)
+        else { return }
+        (row.idStart, row.idLength) = id
+        (row.typeStart, row.typeLength) = type
+        (row.txStart, row.txLength) = tx
+        (row.rxStart, row.rxLength) = rx
+        let idBytes = base + Int(id.start)
+        let hash = LinkStateTraceLinkTable.hash(idBytes, Int(id.length))
+        let slot = view?.find(hash: hash, bytes: idBytes, length: Int(id.length)) ?? -1
+        row.hash = hash
+        row.slot = Int32(truncatingIfNeeded: slot)
+        row.typeMismatch = false
+        if slot >= 0, let types {
+            row.typeMismatch = !types.matches(slot, base + Int(type.start), Int(type.length))
+        }
+        row.channel.losProbability = losProbability
     }
 
     /// The time, the link and the replayed fields of a line of an already validated file; false (and
