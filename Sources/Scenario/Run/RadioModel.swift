@@ -79,11 +79,12 @@ struct RadioModel {
             systemTemperatureK: rx.effectiveSystemTemperatureK,
             freeSpaceLossDb: channel.freeSpaceLossDb, extraLossDb: channel.extraLossDb)
         let budget = LinkBudget(input)
-        let capacity = cls.measured?.capacity.map { $0.capacityBitsPerSecond(at: t + cls.measured!.offset, window: cls.measured!.window) }
-        let delay = cls.measured?.delay.map { $0.delaySeconds(at: t + cls.measured!.offset) }
-        return LinkEvaluation(geometry: geometry, channel: channel, budget: budget,
-                              capacityBps: capacity ?? budget.dvbs2xCapacityBps,
-                              delaySeconds: delay ?? look.rangeKm * 1000 / Self.speedOfLight)
+        var capacity = budget.dvbs2xCapacityBps, delay = look.rangeKm * 1000 / Self.speedOfLight
+        if let m = cls.measured {
+            if let trace = m.capacity { capacity = trace.capacityBitsPerSecond(at: t + m.offset, window: m.window) }
+            if let trace = m.delay { delay = trace.delaySeconds(at: t + m.offset) }
+        }
+        return LinkEvaluation(geometry: geometry, channel: channel, budget: budget, capacityBps: capacity, delaySeconds: delay)
     }
 
     /// m/s.

@@ -121,13 +121,7 @@ enum LinkStateTraceNumbers {
     @inline(__always)
     static func parseDouble(_ start: UnsafePointer<UInt8>) -> (value: Double, end: UnsafePointer<UInt8>)? {
         var p = start
-        var negative = false
-        if p.pointee == UInt8(ascii: "-") {
-            negative = true
-            p += 1
-        } else if p.pointee == UInt8(ascii: "+") {
-            p += 1
-        }
+        let negative = readSign(&p)
         var m: UInt64 = 0
         var count = 0
         let integerStart = p
@@ -147,22 +141,8 @@ enum LinkStateTraceNumbers {
         }
         guard mantissaDigits > 0 else { return nil }
         if p.pointee | 0x20 == UInt8(ascii: "e") {
-            p += 1
-            var negativeExponent = false
-            if p.pointee == UInt8(ascii: "-") {
-                negativeExponent = true
-                p += 1
-            } else if p.pointee == UInt8(ascii: "+") {
-                p += 1
-            }
-            var e = 0
-            let exponentStart = p
-            while isDigit(p.pointee) {
-                if e < 100_000 { e = e &* 10 &+ Int(p.pointee &- 48) }
-                p += 1
-            }
-            guard p > exponentStart else { return nil }
-            exponent += negativeExponent ? -e : e
+            guard let e = readExponent(&p) else { return nil }
+            exponent += e
         }
         let magnitude: Double
         if m == 0 {
@@ -182,6 +162,32 @@ enum LinkStateTraceNumbers {
             #endif
         }
         return (negative ? -magnitude : magnitude, p)
+    }
+
+    /// Skips an optional `+` or `-` at `p`; true for `-`.
+    @inline(__always)
+    static func readSign(_ p: inout UnsafePointer<UInt8>) -> Bool {
+        switch p.pointee {
+        case UInt8(ascii: "-"): p += 1; return true
+        case UInt8(ascii: "+"): p += 1; return false
+        default: return false
+        }
+    }
+
+    /// The signed exponent after the `e` or `E` at `p` (digits beyond 100,000 are read but saturate),
+    /// leaving `p` after it; nil when no digit follows the sign.
+    @inline(__always)
+    static func readExponent(_ p: inout UnsafePointer<UInt8>) -> Int? {
+        p += 1
+        let negative = readSign(&p)
+        var e = 0
+        let start = p
+        while isDigit(p.pointee) {
+            if e < 100_000 { e = e &* 10 &+ Int(p.pointee &- 48) }
+            p += 1
+        }
+        guard p > start else { return nil }
+        return negative ? -e : e
     }
 
     /// The extent of a decimal number at `start` (the grammar of ``parseDouble(_:)``) without its
@@ -205,23 +211,9 @@ enum LinkStateTraceNumbers {
         guard digits > 0 else { return nil }
         var large = integerDigits >= 290
         if p.pointee | 0x20 == UInt8(ascii: "e") {
-            p += 1
-            var positive = true
-            if p.pointee == UInt8(ascii: "-") {
-                positive = false
-                p += 1
-            } else if p.pointee == UInt8(ascii: "+") {
-                p += 1
-            }
-            var e = 0
-            let exponentStart = p
-            while isDigit(p.pointee) {
-                if e < 100_000 { e = e &* 10 &+ Int(p.pointee &- 48) }
-                p += 1
-            }
-            guard p > exponentStart else { return nil }
+            guard let e = readExponent(&p) else { return nil }
             // The value is below 10^(integer digits + exponent): finite unless that is large.
-            if positive && integerDigits + e >= 290 { large = true }
+            if integerDigits + e >= 290 { large = true }
         }
         return (p, large)
     }

@@ -454,19 +454,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               let capacity = number(&p, end, column: 21, values: values, into: &row),
               let delay = number(&p, end, column: 22, last: true, values: values, into: &row)
         else { return }
-        (row.idStart, row.idLength) = id
-        (row.typeStart, row.typeLength) = type
-        (row.txStart, row.txLength) = tx
-        (row.rxStart, row.rxLength) = rx
-        let idBytes = base + Int(id.start)
-        let hash = LinkStateTraceLinkTable.hash(idBytes, Int(id.length))
-        let slot = view?.find(hash: hash, bytes: idBytes, length: Int(id.length)) ?? -1
-        row.hash = hash
-        row.slot = Int32(truncatingIfNeeded: slot)
-        row.typeMismatch = false
-        if slot >= 0, let types {
-            row.typeMismatch = !types.matches(slot, base + Int(type.start), Int(type.length))
-        }
+        resolveLink(id: id, type: type, tx: tx, rx: rx, base: base, view: view, types: types, into: &row)
         row.channel.losProbability = losProbability
         guard values else { return }
         row.elevationDeg = elevation
@@ -485,6 +473,28 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         row.shannonBps = shannon
         row.capacityBps = capacity
         row.delaySeconds = delay
+    }
+
+    /// Stores the text fields' extents and looks the link id up in the topology's table (and its type,
+    /// when the table has types).
+    @inline(__always)
+    static func resolveLink(id: (start: Int32, length: Int32), type: (start: Int32, length: Int32),
+                            tx: (start: Int32, length: Int32), rx: (start: Int32, length: Int32),
+                            base: UnsafePointer<UInt8>, view: LinkStateTraceLinkTable.View?,
+                            types: LinkStateTraceKnownTypes?, into row: inout LinkStateTraceParsedRow) {
+        (row.idStart, row.idLength) = id
+        (row.typeStart, row.typeLength) = type
+        (row.txStart, row.txLength) = tx
+        (row.rxStart, row.rxLength) = rx
+        let idBytes = base + Int(id.start)
+        let hash = LinkStateTraceLinkTable.hash(idBytes, Int(id.length))
+        let slot = view?.find(hash: hash, bytes: idBytes, length: Int(id.length)) ?? -1
+        row.hash = hash
+        row.slot = Int32(truncatingIfNeeded: slot)
+        row.typeMismatch = false
+        if slot >= 0, let types {
+            row.typeMismatch = !types.matches(slot, base + Int(type.start), Int(type.length))
+        }
     }
 
     /// ``parseFull(_:_:base:view:types:values:into:)`` without values: the numbers are only checked.
@@ -523,19 +533,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               checkNumber(&p, end, column: 21, into: &row),
               checkNumber(&p, end, column: 22, last: true, into: &row)
         else { return }
-        (row.idStart, row.idLength) = id
-        (row.typeStart, row.typeLength) = type
-        (row.txStart, row.txLength) = tx
-        (row.rxStart, row.rxLength) = rx
-        let idBytes = base + Int(id.start)
-        let hash = LinkStateTraceLinkTable.hash(idBytes, Int(id.length))
-        let slot = view?.find(hash: hash, bytes: idBytes, length: Int(id.length)) ?? -1
-        row.hash = hash
-        row.slot = Int32(truncatingIfNeeded: slot)
-        row.typeMismatch = false
-        if slot >= 0, let types {
-            row.typeMismatch = !types.matches(slot, base + Int(type.start), Int(type.length))
-        }
+        resolveLink(id: id, type: type, tx: tx, rx: rx, base: base, view: view, types: types, into: &row)
         row.channel.losProbability = losProbability
     }
 
