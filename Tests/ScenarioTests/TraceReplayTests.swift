@@ -159,12 +159,8 @@ struct TraceReplayTests {
         let missing = Self.topology(trace: false).replacingOccurrences(
             of: "{type: user-satellite, min_elevation_deg: 20, channel: empirical-sampled}",
             with: "{type: user-satellite, min_elevation_deg: 20, channel: trace}")
-        #expect(throws: ScenarioBuildError.self) { try Self.run(missing, in: scratch) }
-        do {
-            _ = try Self.run(missing, in: scratch)
-        } catch let error as ScenarioBuildError {
-            #expect(error.keyPath == "links[0].channel_model")
-        }
+        let error = try #require(throws: ScenarioBuildError.self) { try Self.run(missing, in: scratch) }
+        #expect(error.keyPath == "links[0].channel_model")
         let misplaced = Self.topology(trace: false, extraLinkKeys: ", interpolation: linear")
         do {
             _ = try TopologyLoader.load(yaml: misplaced, path: "t.yaml")

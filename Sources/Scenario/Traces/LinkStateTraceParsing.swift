@@ -345,12 +345,12 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     /// An empty field (nil) or a finite number, followed by a comma.
     @inline(__always)
     static func optionalNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
-                               values: Bool = true, into row: inout LinkStateTraceParsedRow) -> Double?? {
+                               into row: inout LinkStateTraceParsedRow) -> Double?? {
         if p < end && p.pointee == UInt8(ascii: ",") {
             p += 1
             return .some(nil)
         }
-        guard let v = number(&p, end, column: column, values: values, into: &row) else { return nil }
+        guard let v = number(&p, end, column: column, into: &row) else { return nil }
         return .some(v)
     }
 
@@ -413,50 +413,40 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     // MARK: Rows
 
     /// Every field of a line, checked, and its link looked up. Sets `row.problem` on the first bad
-    /// field. Without `values` only `time`, the text fields and `los_probability` are stored.
+    /// field. Without `values` (``checkFull(_:_:base:view:types:into:)``) only `time`, the text fields
+    /// and `los_probability` are stored.
     @inline(__always)
     static func parseFull(_ lineStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, base: UnsafePointer<UInt8>,
                           view: LinkStateTraceLinkTable.View?, types: LinkStateTraceKnownTypes?, values: Bool,
                           into row: inout LinkStateTraceParsedRow) {
-        var p = lineStart
         row.problem = .none
-        if !values {
+        guard values else {
             checkFull(lineStart, end, base: base, view: view, types: types, into: &row)
             return
         }
-        guard time(&p, end, into: &row),
-              let id = text(&p, end, base: base, column: 1, into: &row),
-              let type = text(&p, end, base: base, column: 2, into: &row),
-              let tx = text(&p, end, base: base, column: 3, into: &row),
-              let rx = text(&p, end, base: base, column: 4, into: &row),
-              let elevation = number(&p, end, column: 5, values: values, into: &row),
-              let azimuth = number(&p, end, column: 6, values: values, into: &row),
-              let range = number(&p, end, column: 7, values: values, into: &row),
-              let fsl = number(&p, end, column: 8, values: values, into: &row),
-              let atmospheric = number(&p, end, column: 9, values: values, into: &row),
-              let scintillation = number(&p, end, column: 10, values: values, into: &row),
-              let clutter = number(&p, end, column: 11, values: values, into: &row),
-              let shadowing = number(&p, end, column: 12, values: values, into: &row),
-              let fading = number(&p, end, column: 13, values: values, into: &row),
-              let pathLoss = number(&p, end, column: 14, values: values, into: &row),
-              let losProbability = number(&p, end, column: 15, into: &row)
-        else { return }
-        guard losProbability >= 0 && losProbability <= 1 else {
-            row.problem = .losProbabilityRange
-            row.column = 15
-            return
-        }
-        guard los(&p, end, into: &row),
-              let kFactor = optionalNumber(&p, end, column: 17, values: values, into: &row),
-              let delaySpread = optionalNumber(&p, end, column: 18, values: values, into: &row),
-              let snr = number(&p, end, column: 19, values: values, into: &row),
-              let shannon = number(&p, end, column: 20, values: values, into: &row),
-              let capacity = number(&p, end, column: 21, values: values, into: &row),
-              let delay = number(&p, end, column: 22, last: true, values: values, into: &row)
+        var p = lineStart
+        guard let (id, type, tx, rx) = leadingFields(&p, end, base: base, into: &row),
+              let elevation = number(&p, end, column: 5, into: &row),
+              let azimuth = number(&p, end, column: 6, into: &row),
+              let range = number(&p, end, column: 7, into: &row),
+              let fsl = number(&p, end, column: 8, into: &row),
+              let atmospheric = number(&p, end, column: 9, into: &row),
+              let scintillation = number(&p, end, column: 10, into: &row),
+              let clutter = number(&p, end, column: 11, into: &row),
+              let shadowing = number(&p, end, column: 12, into: &row),
+              let fading = number(&p, end, column: 13, into: &row),
+              let pathLoss = number(&p, end, column: 14, into: &row),
+              let losProbability = probability(&p, end, into: &row),
+              los(&p, end, into: &row),
+              let kFactor = optionalNumber(&p, end, column: 17, into: &row),
+              let delaySpread = optionalNumber(&p, end, column: 18, into: &row),
+              let snr = number(&p, end, column: 19, into: &row),
+              let shannon = number(&p, end, column: 20, into: &row),
+              let capacity = number(&p, end, column: 21, into: &row),
+              let delay = number(&p, end, column: 22, last: true, into: &row)
         else { return }
         resolveLink(id: id, type: type, tx: tx, rx: rx, base: base, view: view, types: types, into: &row)
         row.channel.losProbability = losProbability
-        guard values else { return }
         row.elevationDeg = elevation
         row.azimuthDeg = azimuth
         row.rangeMeters = range
@@ -473,6 +463,34 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         row.shannonBps = shannon
         row.capacityBps = capacity
         row.delaySeconds = delay
+    }
+
+    /// `time_s` (into the row) and the extents of `link_id`, `link_type`, `tx` and `rx`.
+    @inline(__always)
+    static func leadingFields(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, base: UnsafePointer<UInt8>,
+                              into row: inout LinkStateTraceParsedRow)
+        -> (id: (start: Int32, length: Int32), type: (start: Int32, length: Int32),
+            tx: (start: Int32, length: Int32), rx: (start: Int32, length: Int32))? {
+        guard time(&p, end, into: &row),
+              let id = text(&p, end, base: base, column: 1, into: &row),
+              let type = text(&p, end, base: base, column: 2, into: &row),
+              let tx = text(&p, end, base: base, column: 3, into: &row),
+              let rx = text(&p, end, base: base, column: 4, into: &row)
+        else { return nil }
+        return (id, type, tx, rx)
+    }
+
+    /// `los_probability` (column 15), which must lie in [0, 1].
+    @inline(__always)
+    static func probability(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                            into row: inout LinkStateTraceParsedRow) -> Double? {
+        guard let value = number(&p, end, column: 15, into: &row) else { return nil }
+        guard value >= 0 && value <= 1 else {
+            row.problem = .losProbabilityRange
+            row.column = 15
+            return nil
+        }
+        return value
     }
 
     /// Stores the text fields' extents and looks the link id up in the topology's table (and its type,
@@ -503,11 +521,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
                           view: LinkStateTraceLinkTable.View?, types: LinkStateTraceKnownTypes?,
                           into row: inout LinkStateTraceParsedRow) {
         var p = lineStart
-        guard time(&p, end, into: &row),
-              let id = text(&p, end, base: base, column: 1, into: &row),
-              let type = text(&p, end, base: base, column: 2, into: &row),
-              let tx = text(&p, end, base: base, column: 3, into: &row),
-              let rx = text(&p, end, base: base, column: 4, into: &row),
+        guard let (id, type, tx, rx) = leadingFields(&p, end, base: base, into: &row),
               checkNumber(&p, end, column: 5, into: &row),
               checkNumber(&p, end, column: 6, into: &row),
               checkNumber(&p, end, column: 7, into: &row),
@@ -518,14 +532,8 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               checkNumber(&p, end, column: 12, into: &row),
               checkNumber(&p, end, column: 13, into: &row),
               checkNumber(&p, end, column: 14, into: &row),
-              let losProbability = number(&p, end, column: 15, into: &row)
-        else { return }
-        guard losProbability >= 0 && losProbability <= 1 else {
-            row.problem = .losProbabilityRange
-            row.column = 15
-            return
-        }
-        guard los(&p, end, into: &row),
+              let losProbability = probability(&p, end, into: &row),
+              los(&p, end, into: &row),
               checkOptionalNumber(&p, end, column: 17, into: &row),
               checkOptionalNumber(&p, end, column: 18, into: &row),
               checkNumber(&p, end, column: 19, into: &row),
