@@ -233,6 +233,10 @@ struct LinkStateTraceTests {
             #expect(p == power80 && p.significandWidth <= 63, "10^\(k)")
             power80 *= 10
         }
+        // The inverse powers are 1 / 10^k rounded once (an IEEE division of exact values).
+        for (k, p) in LinkStateTraceNumbers.float80InversePowers.enumerated() {
+            #expect(p == 1 / LinkStateTraceNumbers.exactFloat80Powers[k], "10^-\(k)")
+        }
         #endif
         for bad in ["", "-", ".", "1.", "e5", "1e", "1e+", "--1", "nan", "inf", "0x10", " 1", "1,5"] {
             #expect(LinkStateTraceNumbers.parseDouble(bad) == nil, "'\(bad)' should not parse")
@@ -563,5 +567,90 @@ struct LinkStateTraceTests {
         #expect(lenient.state(link: 0, at: .zero)?.freeSpaceLossDb == 100)
         #expect(lenient.state(link: 0, at: .seconds(5))?.freeSpaceLossDb == 105)
         #expect(lenient.statistics.rowsRead == 2)
+    }
+
+    // MARK: Validation fast path
+
+    /// Runs the mask-based check and the exact one on `line`; nil when the fast path declined,
+    /// else whether the exact checks agree and store the same fields.
+    static func fastPathAgrees(_ line: String, view: LinkStateTraceLinkTable.View, types: LinkStateTraceKnownTypes,
+                               masks: LinkStateTraceLineMasks) -> Bool? {
+        var bytes = Array(line.utf8)
+        let n = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 64))
+        return bytes.withUnsafeBufferPointer { b -> Bool? in
+            let base = b.baseAddress!
+            var quick = LinkStateTraceParsedRow()
+            quick.problem = .badLOS
+            guard LinkStateTraceLineParser.quickCheckFull(base, base + n, base: base, view: view, types: types, masks: masks, into: &quick) else {
+                return nil
+            }
+            var exact = LinkStateTraceParsedRow()
+            LinkStateTraceLineParser.parseFull(base, base + n, base: base, view: view, types: types, values: false, into: &exact)
+            return quick.problem == .none && exact.problem == .none && quick.time == exact.time && quick.slot == exact.slot
+                && quick.hash == exact.hash && quick.typeMismatch == exact.typeMismatch
+                && (quick.idStart, quick.idLength, quick.typeStart, quick.typeLength) == (exact.idStart, exact.idLength, exact.typeStart, exact.typeLength)
+                && (quick.txStart, quick.txLength, quick.rxStart, quick.rxLength) == (exact.txStart, exact.txLength, exact.rxStart, exact.rxLength)
+        }
+    }
+
+    @Test("the validation fast path accepts only lines the exact checks accept, with the same fields, and takes the plain ones")
+    func fastPathAgreesWithExactChecks() throws {
+        let table = LinkStateTraceLinkTable(expected: 4)
+        table.insert("u0:s1")
+        let types = LinkStateTraceKnownTypes(["user-satellite"])
+        let masks = LinkStateTraceLineMasks()
+        let numbers = ["0", "-0", "7", "1.5", "-1.5", "183.11363155815914", "0.04361507012508809", "-0.5243363589703638",
+                       "1e5", "1e-05", "1E+05", "4.7043481723638245e-07", "-2.5e+20", "1e-100", "1e999", "1e", "1e+", "1e-",
+                       "1.", ".5", "-.5", "+1", "--1", "-", "1..2", "1.2.3", "1-2", "1e5.5", "1ee5", "1e5e5", "e5", "nan",
+                       "-inf", "inf", "", "1x", "x1", "0x10", "1 ", " 1", "1,2", "123456789012345678901234567890123456789012345678901",
+                       "1234567890123456789012345678901234567890.12345678", "0.5e3", "1.0", "00.5", "5e-01", "1.00", "-0.0", "0.",
+                       "١", "1é"]
+        let texts = ["", "u0:s1", "u0:s2", "user-satellite", "user-hap", "é", "a b"]
+        var declined = 0, accepted = 0
+        func check(_ fields: [String], _ what: String) {
+            switch Self.fastPathAgrees(fields.joined(separator: ","), view: table.view, types: types, masks: masks) {
+            case nil: declined += 1
+            case true?: accepted += 1
+            case false?: Issue.record("the fast path accepted what the exact checks refuse or read differently: \(what)")
+            }
+        }
+        let base = Self.fields()
+        check(base, "the base line")
+        #expect(accepted == 1, "the plain base line must take the fast path")
+        for column in 5 ..< base.count where column != 16 {
+            for value in numbers {
+                var f = base
+                f[column] = value
+                check(f, "column \(column) = '\(value)'")
+            }
+        }
+        for value in ["", "0", "1", "2", "01", "-1", "1.0", "true"] {
+            var f = base
+            f[16] = value
+            check(f, "los = '\(value)'")
+        }
+        for column in 1 ... 4 {
+            for value in texts {
+                var f = base
+                f[column] = value
+                check(f, "column \(column) = '\(value)'")
+            }
+        }
+        for value in ["0", "10.5", "10.123456789", "10.1234567891", "-1", "1e3", "10.", "0010", "", "x"] {
+            var f = base
+            f[0] = value
+            check(f, "time = '\(value)'")
+        }
+        check(base + ["1"], "24 fields")
+        check(Array(base.dropLast()), "22 fields")
+        check(base.map { $0 + "0" }, "every field with a 0 appended")
+        // Long lines and lines whose fields straddle 64-byte words: many digit counts per column.
+        for digits in 1 ... 30 {
+            var f = base
+            for column in [5, 8, 13, 19, 22] { f[column] = "1." + String(repeating: "7", count: digits) }
+            check(f, "\(digits) fraction digits")
+        }
+        #expect(accepted > 100 && declined > 100, "accepted \(accepted), declined \(declined)")
     }
 }

@@ -35,6 +35,9 @@ struct TraceBench: ParsableCommand {
     @Option(help: "Replay interpolation: hold or linear.") var interpolation: String = "hold"
     @Option(help: "Folder for the trace file (default: the system's temporary folder).") var dir: String?
     @Flag(help: "Keep the trace file.") var keep = false
+    @Option(help: "Time this trace, kept by an earlier run with --keep and the same --links, --hours, --interval and --seed, instead of writing a new one.")
+    var trace: String?
+    @Option(help: "Passes to time: all, validate or replay.") var only: String = "all"
     @Option(name: .customLong("repeat"), help: "Timed runs of each pass; the median is reported.") var repetitions: Int = 3
     @Option(help: "Random doubles checked against strtod.") var numbers: Int = 1_000_000
     @Option(help: "Seed of the synthetic values.") var seed: UInt64 = 1
@@ -60,7 +63,8 @@ struct TraceBench: ParsableCommand {
             throw ValidationError("--links, --hours and --repeat must be positive, --numbers not negative")
         }
         let folder = dir ?? FileManager.default.temporaryDirectory.path
-        let path = (folder as NSString).appendingPathComponent("sagin-bench-trace-\(getpid()).csv")
+        let path = trace ?? (folder as NSString).appendingPathComponent("sagin-bench-trace-\(getpid()).csv")
+        guard ["all", "validate", "replay"].contains(only) else { throw ValidationError("--only: expected all, validate or replay, found '\(only)'") }
         let instants = Int((hours * 3600e9 / Double(step.nanoseconds)).rounded(.down))
         guard instants > 0 else { throw ValidationError("--hours is shorter than one --interval") }
         var table = ["phase,run,rows,bytes,seconds,rows_per_s,vmrss_kb,maxrss_kb"]
@@ -83,18 +87,26 @@ struct TraceBench: ParsableCommand {
         let header = LinkStateTraceHeader(
             scenario: "bench", seed: seed, epoch: "2024-05-12T00:00:00Z", intervalSeconds: step.seconds, links: "access",
             topology: nil, channels: ["user-satellite": "synthetic", "user-hap": "synthetic"], saginVersion: SaginCommand.version)
-        defer { if !keep { try? FileManager.default.removeItem(atPath: path) } }
-        let t0 = Clock.seconds()
-        let written = try SyntheticTrace.write(path: path, header: header, names: names, instants: instants, step: step, seed: seed)
-        let writeSeconds = Clock.seconds() - t0
+        let keepFile = keep || trace != nil
+        defer { if !keepFile { try? FileManager.default.removeItem(atPath: path) } }
+        let written: Int
+        let known = Dictionary(uniqueKeysWithValues: names.map { ($0.id, $0.type) })
+        if trace != nil {
+            written = try LinkStateTrace.validate(path: path, knownLinks: known, lenient: false).rows
+            print("trace:    \(path), \(written.grouped) rows (not written)")
+        } else {
+            let t0 = Clock.seconds()
+            written = try SyntheticTrace.write(path: path, header: header, names: names, instants: instants, step: step, seed: seed)
+            let writeSeconds = Clock.seconds() - t0
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            record("write", 1, written, size, writeSeconds)
+            print("write:    \(written.grouped) rows, \(Memory.text(size / 1024)) in \(String(format: "%.1f", writeSeconds)) s (\(rate(written, writeSeconds)) rows/s)\(keep ? " → \(path)" : "")")
+        }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        record("write", 1, written, bytes, writeSeconds)
-        print("write:    \(written.grouped) rows, \(Memory.text(bytes / 1024)) in \(String(format: "%.1f", writeSeconds)) s (\(rate(written, writeSeconds)) rows/s)\(keep ? " → \(path)" : "")")
 
         // Validate.
-        let known = Dictionary(uniqueKeysWithValues: names.map { ($0.id, $0.type) })
         var validateRates: [Double] = []
-        for r in 1 ... repetitions {
+        for r in 1 ... repetitions where only != "replay" {
             let t = Clock.seconds()
             let summary = try LinkStateTrace.validate(path: path, knownLinks: known, lenient: false)
             let seconds = Clock.seconds() - t
@@ -110,7 +122,7 @@ struct TraceBench: ParsableCommand {
         var replayRates: [Double] = [], combinedRates: [Double] = []
         var samples: [(fraction: Double, kb: Int)] = []
         let before = Memory.residentKB
-        for r in 1 ... repetitions {
+        for r in 1 ... repetitions where only != "validate" {
             let t = Clock.seconds()
             let replay = try LinkStateTraceReplay(path: path, links: names.map(\.id), knownLinks: known, interpolation: mode, lenient: false)
             let opened = Clock.seconds()
@@ -138,15 +150,16 @@ struct TraceBench: ParsableCommand {
         table.append("numbers,1,\(check.count),0,\(String(format: "%.4f", check.oursSeconds)),\(String(format: "%.0f", Double(check.count) / max(check.oursSeconds, 1e-9))),\(Memory.residentKB),\(Memory.peakKB)")
 
         print("")
-        print("validation   median \(rate(median(validateRates))) rows/s   (target ≥ 5,000,000)")
-        print("replay       median \(rate(median(replayRates))) rows/s   (target ≥ 5,000,000)")
-        print("both         median \(rate(median(combinedRates))) rows/s   (validation + replay of the file, as LinkStateTraceReplay does)")
+        func medianRate(_ rates: [Double]) -> String { rates.isEmpty ? "(not timed)" : rate(median(rates)) }
+        print("validation   median \(medianRate(validateRates)) rows/s   (target ≥ 5,000,000)")
+        print("replay       median \(medianRate(replayRates)) rows/s   (target ≥ 5,000,000)")
+        print("both         median \(medianRate(combinedRates)) rows/s   (validation + replay of the file, as LinkStateTraceReplay does)")
         print("numbers      \(check.count.grouped) random doubles' descriptions: \(check.mismatches) mismatches against strtod\(check.mismatches > 0 ? " (first: \(check.firstMismatch ?? ""))" : "")")
         print("memory       file \(Memory.text(bytes / 1024)); VmRSS before replay \(Memory.text(before)), during the first replay " +
               samples.map { "\(Int(($0.fraction * 100).rounded())) %: \(Memory.text($0.kb))" }.joined(separator: ", ") +
               "; growth from 25 % to 100 % of the trace \(Memory.text((samples.last?.kb ?? 0) - (samples.first?.kb ?? 0))); peak RSS \(Memory.text(Memory.peakKB))")
         if let csv { try writeAtomically(table.joined(separator: "\n") + "\n", to: csv) }
-        if !keep { print("removed \(path) (--keep keeps it)") }
+        if !keepFile { print("removed \(path) (--keep keeps it)") }
         if check.mismatches > 0 { throw ExitCode.failure }
     }
 

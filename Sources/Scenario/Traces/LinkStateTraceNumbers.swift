@@ -113,6 +113,13 @@ enum LinkStateTraceNumbers {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
         1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27,
     ]
+
+    /// 10^-k rounded to nearest Float80, k = 0 … 27 (the compiler rounds each literal correctly;
+    /// a test compares them with 1 / 10^k divided in Float80).
+    static let float80InversePowers: [Float80] = [
+        1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17,
+        1e-18, 1e-19, 1e-20, 1e-21, 1e-22, 1e-23, 1e-24, 1e-25, 1e-26, 1e-27,
+    ]
     #endif
 
     /// A decimal number `[+-]digits[.digits][(e|E)[+-]digits]` (at least one mantissa digit) at `start`.
@@ -152,10 +159,20 @@ enum LinkStateTraceNumbers {
         } else {
             #if arch(x86_64)
             guard exponent >= -27 && exponent <= 27 else { return slowParseDouble(start) }
-            let x = exponent >= 0 ? Float80(m) * exactFloat80Powers[exponent] : Float80(m) / exactFloat80Powers[-exponent]
-            // Exactly half-way between two doubles after the first rounding: the second could go the
-            // wrong way, so let strtod decide.
-            guard x.significandBitPattern & 0x7FF != 0x400 else { return slowParseDouble(start) }
+            let x: Float80
+            if exponent >= 0 {
+                x = Float80(m) * exactFloat80Powers[exponent]
+                // Exactly half-way between two doubles after the first rounding: the second could go
+                // the wrong way, so let strtod decide.
+                guard x.significandBitPattern & 0x7FF != 0x400 else { return slowParseDouble(start) }
+            } else {
+                // A multiplication by 10^-k rounded to 64 bits (two roundings: within 2 units of the
+                // 64-bit significand's last place of m·10^-k), so strtod decides whenever a half-way
+                // point between two doubles lies within 3 units.
+                x = Float80(m) * float80InversePowers[-exponent]
+                let low = x.significandBitPattern & 0x7FF
+                guard low &- 0x3FD > 6 else { return slowParseDouble(start) }
+            }
             magnitude = Double(x)
             #else
             return slowParseDouble(start)

@@ -83,6 +83,8 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     }
 
     let mode: Mode
+    /// Scratch of the validation fast path.
+    private let masks = LinkStateTraceLineMasks()
     private(set) var rows: UnsafeMutablePointer<LinkStateTraceParsedRow>
     private var capacity: Int
     /// Records produced.
@@ -144,6 +146,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         var p = first
         // Locals, not properties, in the loop: no exclusivity checks per row.
         var rows = self.rows, capacity = self.capacity, count = 0, lines = 0, dataLines = 0
+        let masks = self.masks
         while p < limit {
             if count == capacity {
                 self.count = count
@@ -182,7 +185,11 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
                 let keep: Bool
                 if validating {
                     keep = true
-                    Self.parseFull(p, lineEnd, base: base, view: view, types: types, values: values, into: &rows[count])
+                    // Plainly valid lines are checked from their masks; the rest (and every line whose
+                    // values are wanted) field by field.
+                    if values || !Self.quickCheckFull(p, lineEnd, base: base, view: view, types: types, masks: masks, into: &rows[count]) {
+                        Self.parseFull(p, lineEnd, base: base, view: view, types: types, values: values, into: &rows[count])
+                    }
                 } else {
                     keep = Self.parseReplay(p, lineEnd, base: base, view: view, into: &rows[count])
                 }
@@ -311,6 +318,17 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
             q += 1 + fractionDigits
             digits = fractionDigits == 0 ? 0 : digits + fractionDigits
         }
+        if q.pointee | 0x20 == UInt8(ascii: "e") {
+            // An exponent of one or two digits: finite whatever its sign while the integer part has
+            // fewer than 190 digits (below 10^(189 + 99)).
+            var e = q + 1
+            e += (e.pointee == UInt8(ascii: "-") || e.pointee == UInt8(ascii: "+")) ? 1 : 0
+            let exponentDigits = LinkStateTraceNumbers.digitRun(e)
+            guard exponentDigits > 0 && exponentDigits <= 2 && integerDigits < 190 else {
+                return checkNumberSlowly(&p, end, column: column, last: last, into: &row)
+            }
+            q = e + exponentDigits
+        }
         if digits > 0 && integerDigits < 290 {
             if last {
                 if q == end {
@@ -329,6 +347,32 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     static func checkNumberSlowly(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, last: Bool,
                                   into row: inout LinkStateTraceParsedRow) -> Bool {
         number(&p, end, column: column, last: last, values: false, into: &row) != nil
+    }
+
+    /// `los_probability` checked without converting it: `0`, `1`, `0.`digits or `1.`zeros followed by
+    /// a comma lie in [0, 1]; any other text goes through ``probability(_:_:into:)``, which converts
+    /// it and records the exact problem.
+    @inline(__always)
+    static func checkProbability(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                                 into row: inout LinkStateTraceParsedRow) -> Bool {
+        let first = p.pointee
+        if first == UInt8(ascii: "0") || first == UInt8(ascii: "1") {
+            var q = p + 1
+            var plain = true
+            if q.pointee == UInt8(ascii: ".") {
+                let fraction = LinkStateTraceNumbers.digitRun(q + 1)
+                plain = fraction > 0
+                if first == UInt8(ascii: "1") {
+                    for k in 1 ... max(1, fraction) where (q + k).pointee != UInt8(ascii: "0") { plain = false }
+                }
+                q += 1 + fraction
+            }
+            if plain && q < end && q.pointee == UInt8(ascii: ",") {
+                p = q + 1
+                return true
+            }
+        }
+        return probability(&p, end, into: &row) != nil
     }
 
     /// An empty field or a number, checked as by ``checkNumber(_:_:column:last:into:)``, followed by a comma.
@@ -413,8 +457,8 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     // MARK: Rows
 
     /// Every field of a line, checked, and its link looked up. Sets `row.problem` on the first bad
-    /// field. Without `values` (``checkFull(_:_:base:view:types:into:)``) only `time`, the text fields
-    /// and `los_probability` are stored.
+    /// field. Without `values` (``checkFull(_:_:base:view:types:into:)``) only `time` and the text fields
+    /// are stored.
     @inline(__always)
     static func parseFull(_ lineStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, base: UnsafePointer<UInt8>,
                           view: LinkStateTraceLinkTable.View?, types: LinkStateTraceKnownTypes?, values: Bool,
@@ -532,7 +576,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               checkNumber(&p, end, column: 12, into: &row),
               checkNumber(&p, end, column: 13, into: &row),
               checkNumber(&p, end, column: 14, into: &row),
-              let losProbability = probability(&p, end, into: &row),
+              checkProbability(&p, end, into: &row),
               los(&p, end, into: &row),
               checkOptionalNumber(&p, end, column: 17, into: &row),
               checkOptionalNumber(&p, end, column: 18, into: &row),
@@ -542,7 +586,6 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               checkNumber(&p, end, column: 22, last: true, into: &row)
         else { return }
         resolveLink(id: id, type: type, tx: tx, rx: rx, base: base, view: view, types: types, into: &row)
-        row.channel.losProbability = losProbability
     }
 
     /// The time, the link and the replayed fields of a line of an already validated file; false (and
@@ -773,7 +816,14 @@ final class LinkStateTraceStream {
         /// Map blocks into memory rather than reading them into a buffer.
         var mapped = true
 
-        static let standard = Options()
+        /// The defaults; `SAGIN_TRACE_THREADS` (1 … 64) sets the number of parse threads.
+        static let standard: Options = {
+            var options = Options()
+            if let text = ProcessInfo.processInfo.environment["SAGIN_TRACE_THREADS"], let n = Int(text), n >= 1, n <= 64 {
+                options.workers = n
+            }
+            return options
+        }()
     }
 
     /// The longest line accepted, bytes (lines are read this far past their block's end).
