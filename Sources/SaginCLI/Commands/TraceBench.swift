@@ -25,7 +25,9 @@ struct TraceBench: ParsableCommand {
         random doubles' shortest decimals (zero mismatches required), and the process's resident memory
         during the replay (VmRSS from /proc/self/status, peak from getrusage) beside the file's size:
         replay memory must not grow with the trace. Target: ≥ 5,000,000 rows/s for parsing and replay,
-        24 h × 100 links at 1 s in constant memory, 2 cores, release build.
+        24 h × 100 links at 1 s in constant memory, 2 cores, release build. --trace times a trace kept by
+        an earlier run (--keep) instead of writing one; --only times one pass. SAGIN_TRACE_THREADS sets
+        the number of parse threads (default 2).
         """
     )
 
@@ -150,10 +152,11 @@ struct TraceBench: ParsableCommand {
         table.append("numbers,1,\(check.count),0,\(String(format: "%.4f", check.oursSeconds)),\(String(format: "%.0f", Double(check.count) / max(check.oursSeconds, 1e-9))),\(Memory.residentKB),\(Memory.peakKB)")
 
         print("")
-        func medianRate(_ rates: [Double]) -> String { rates.isEmpty ? "(not timed)" : rate(median(rates)) }
-        print("validation   median \(medianRate(validateRates)) rows/s   (target ≥ 5,000,000)")
-        print("replay       median \(medianRate(replayRates)) rows/s   (target ≥ 5,000,000)")
-        print("both         median \(medianRate(combinedRates)) rows/s   (validation + replay of the file, as LinkStateTraceReplay does)")
+        if !validateRates.isEmpty { print("validation   median \(rate(median(validateRates))) rows/s   (target ≥ 5,000,000)") }
+        if !replayRates.isEmpty {
+            print("replay       median \(rate(median(replayRates))) rows/s   (target ≥ 5,000,000)")
+            print("both         median \(rate(median(combinedRates))) rows/s   (validation + replay of the file, as LinkStateTraceReplay does)")
+        }
         print("numbers      \(check.count.grouped) random doubles' descriptions: \(check.mismatches) mismatches against strtod\(check.mismatches > 0 ? " (first: \(check.firstMismatch ?? ""))" : "")")
         print("memory       file \(Memory.text(bytes / 1024)); VmRSS before replay \(Memory.text(before)), during the first replay " +
               samples.map { "\(Int(($0.fraction * 100).rounded())) %: \(Memory.text($0.kb))" }.joined(separator: ", ") +

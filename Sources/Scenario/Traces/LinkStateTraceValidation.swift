@@ -247,8 +247,8 @@ final class LinkStateTraceChecker {
     let table: LinkStateTraceLinkTable
     /// Link types of the topology's links by table index (nil: any link is accepted).
     let knownTypes: LinkStateTraceKnownTypes?
-    private var lastTime: [Int64] = []
-    private var lastLine: [Int] = []
+    /// Per link (table index): the time and line of its latest row.
+    private let latest = PerLink()
     private var state = State()
     private var skips = LinkStateTraceSkips()
 
@@ -264,6 +264,32 @@ final class LinkStateTraceChecker {
         var blankCount = 0
     }
 
+    struct Latest {
+        var time: Int64 = .min
+        var line = 0
+    }
+
+    /// A growable array of ``Latest`` behind a plain pointer (no uniqueness or bounds checks per row).
+    final class PerLink {
+        private(set) var entries = UnsafeMutablePointer<Latest>.allocate(capacity: 64)
+        private var capacity = 64
+        private(set) var count = 0
+
+        deinit { entries.deallocate() }
+
+        func append() {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Latest>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: entries, count: count)
+                entries.deallocate()
+                entries = bigger
+                capacity *= 2
+            }
+            (entries + count).initialize(to: Latest())
+            count += 1
+        }
+    }
+
     init(path: String, knownLinks: [String: String]?, lenient: Bool) {
         self.path = path
         self.lenient = lenient
@@ -275,8 +301,7 @@ final class LinkStateTraceChecker {
                 types.append(type)
             }
             knownTypes = LinkStateTraceKnownTypes(types)
-            lastTime = Array(repeating: .min, count: types.count)
-            lastLine = Array(repeating: 0, count: types.count)
+            for _ in types { latest.append() }
         } else {
             knownTypes = nil
         }
@@ -308,14 +333,9 @@ final class LinkStateTraceChecker {
     func check(_ batch: LinkStateTraceBatch, accept: ((LinkStateTraceParsedRow, Int, LinkStateTraceBytes) -> Void)? = nil) throws {
         let bytes = batch.bytes
         // Work on local copies (no exclusivity checks per row); stored back however this returns.
-        var lastTime = self.lastTime, lastLine = self.lastLine, s = self.state
-        self.lastTime = []
-        self.lastLine = []
-        defer {
-            self.lastTime = lastTime
-            self.lastLine = lastLine
-            self.state = s
-        }
+        var s = self.state
+        defer { self.state = s }
+        let latest = self.latest
         for segment in batch.segments {
             // Fields are read through the buffer, not by copying each record.
             let rows = segment.rows
@@ -346,8 +366,7 @@ final class LinkStateTraceChecker {
                             continue
                         }
                         i = table.insert(hash: r.hash, bytes: id, length: Int(r.idLength))
-                        lastTime.append(.min)
-                        lastLine.append(0)
+                        latest.append()
                     }
                 }
                 if rows[k].typeMismatch, let knownTypes {
@@ -359,13 +378,14 @@ final class LinkStateTraceChecker {
                     try reject(line, \.timeBackwards, "time goes back from \(LinkStateTraceNumbers.timeText(s.currentTime)) s (line \(s.currentLine)) to \(LinkStateTraceNumbers.timeText(time)) s")
                     continue
                 }
-                if lastTime[i] == time {
-                    try reject(line, \.duplicate, "second row for link \(table.name(i)) at time \(LinkStateTraceNumbers.timeText(time)) s; first at line \(lastLine[i])")
+                assert(i < latest.count)
+                let last = latest.entries + i
+                if last.pointee.time == time {
+                    try reject(line, \.duplicate, "second row for link \(table.name(i)) at time \(LinkStateTraceNumbers.timeText(time)) s; first at line \(last.pointee.line)")
                     continue
                 }
-                if lastTime[i] == .min { s.distinct += 1 }
-                lastTime[i] = time
-                lastLine[i] = line
+                if last.pointee.time == .min { s.distinct += 1 }
+                last.pointee = Latest(time: time, line: line)
                 if s.rows == 0 { s.firstTime = time }
                 s.rows += 1
                 s.currentTime = time
