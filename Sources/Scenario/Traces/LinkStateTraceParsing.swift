@@ -802,7 +802,7 @@ struct LinkStateTraceBatch {
 /// that *start* in it (a line may run up to ``maximumLineBytes`` past the range). So blocks are
 /// independent: each worker takes the next block number, maps (or reads) and parses it, and the
 /// consumer takes blocks in order, numbering lines as it goes. At most `workers + 2` blocks are in
-/// flight, so memory does not grow with the file. Blocks are memory-mapped, their own pages prefaulted (no
+/// flight, so memory does not grow with the file. Blocks are memory-mapped (no
 /// copy through a buffer) unless they reach the end of the file or mapping fails; then they are read
 /// with `pread` into a buffer padded with zeros, since number parsing reads a few bytes past a
 /// line's end.
@@ -934,12 +934,11 @@ final class LinkStateTraceStream {
             if mapped && limit + page <= fileSize {
                 let mapStart = from & ~(page - 1)
                 let length = limit + page - mapStart
+                // Pages fault in as the parser reaches them (the kernel maps a few at a time around
+                // each fault): measured faster here than prefaulting the block with MAP_POPULATE or
+                // MADV_POPULATE_READ, and the 1 MiB lookahead, which only the block's last line
+                // reaches, is never mapped in for nothing.
                 if let m = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(mapStart)), m != MAP_FAILED {
-                    // Page tables for the block's own pages only: the lookahead is there for the one
-                    // line that runs past the block's end, and faults in the pages it touches.
-                    // (MADV_POPULATE_READ, Linux 5.14; without it every page faults in on first use.)
-                    let block = min(length, end - mapStart + page)
-                    _ = madvise(m, block, 22)
                     slot.mapping = (m, length)
                     base = UnsafePointer((m + (from - mapStart)).assumingMemoryBound(to: UInt8.self))
                 }
