@@ -318,17 +318,6 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
             q += 1 + fractionDigits
             digits = fractionDigits == 0 ? 0 : digits + fractionDigits
         }
-        if q.pointee | 0x20 == UInt8(ascii: "e") {
-            // An exponent of one or two digits: finite whatever its sign while the integer part has
-            // fewer than 190 digits (below 10^(189 + 99)).
-            var e = q + 1
-            e += (e.pointee == UInt8(ascii: "-") || e.pointee == UInt8(ascii: "+")) ? 1 : 0
-            let exponentDigits = LinkStateTraceNumbers.digitRun(e)
-            guard exponentDigits > 0 && exponentDigits <= 2 && integerDigits < 190 else {
-                return checkNumberSlowly(&p, end, column: column, last: last, into: &row)
-            }
-            q = e + exponentDigits
-        }
         if digits > 0 && integerDigits < 290 {
             if last {
                 if q == end {
@@ -347,32 +336,6 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     static func checkNumberSlowly(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, last: Bool,
                                   into row: inout LinkStateTraceParsedRow) -> Bool {
         number(&p, end, column: column, last: last, values: false, into: &row) != nil
-    }
-
-    /// `los_probability` checked without converting it: `0`, `1`, `0.`digits or `1.`zeros followed by
-    /// a comma lie in [0, 1]; any other text goes through ``probability(_:_:into:)``, which converts
-    /// it and records the exact problem.
-    @inline(__always)
-    static func checkProbability(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
-                                 into row: inout LinkStateTraceParsedRow) -> Bool {
-        let first = p.pointee
-        if first == UInt8(ascii: "0") || first == UInt8(ascii: "1") {
-            var q = p + 1
-            var plain = true
-            if q.pointee == UInt8(ascii: ".") {
-                let fraction = LinkStateTraceNumbers.digitRun(q + 1)
-                plain = fraction > 0
-                if first == UInt8(ascii: "1") {
-                    for k in 1 ... max(1, fraction) where (q + k).pointee != UInt8(ascii: "0") { plain = false }
-                }
-                q += 1 + fraction
-            }
-            if plain && q < end && q.pointee == UInt8(ascii: ",") {
-                p = q + 1
-                return true
-            }
-        }
-        return probability(&p, end, into: &row) != nil
     }
 
     /// An empty field or a number, checked as by ``checkNumber(_:_:column:last:into:)``, followed by a comma.
@@ -576,7 +539,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
               checkNumber(&p, end, column: 12, into: &row),
               checkNumber(&p, end, column: 13, into: &row),
               checkNumber(&p, end, column: 14, into: &row),
-              checkProbability(&p, end, into: &row),
+              probability(&p, end, into: &row) != nil,
               los(&p, end, into: &row),
               checkOptionalNumber(&p, end, column: 17, into: &row),
               checkOptionalNumber(&p, end, column: 18, into: &row),

@@ -332,7 +332,7 @@ final class LinkStateTraceChecker {
     /// Checks a batch; `accept`, if given, sees every valid row with its link's table index.
     func check(_ batch: LinkStateTraceBatch, accept: ((LinkStateTraceParsedRow, Int, LinkStateTraceBytes) -> Void)? = nil) throws {
         let bytes = batch.bytes
-        // Work on local copies (no exclusivity checks per row); stored back however this returns.
+        // Work on a local copy of the state (no exclusivity checks per row); stored back however this returns.
         var s = self.state
         defer { self.state = s }
         let latest = self.latest
