@@ -267,16 +267,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
                        values: Bool = true, into row: inout LinkStateTraceParsedRow) -> Double? {
         if !values, let (next, large) = LinkStateTraceNumbers.scanNumber(p), next <= end, !large {
             p = next
-            if last {
-                guard p == end else {
-                    row.problem = p.pointee == UInt8(ascii: ",") ? .fieldCount : .notNumber
-                    row.column = UInt8(column)
-                    return nil
-                }
-                return 0
-            }
-            guard separator(&p, end, column: column, bad: .notNumber, into: &row) else { return nil }
-            return 0
+            return endOfNumber(&p, end, column: column, last: last, into: &row) ? 0 : nil
         }
         guard let (value, next) = LinkStateTraceNumbers.parseDouble(p), next <= end else {
             row.problem = p >= end ? .fieldCount : .notNumber
@@ -289,16 +280,21 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
             return nil
         }
         p = next
-        if last {
-            guard p == end else {
-                row.problem = p.pointee == UInt8(ascii: ",") ? .fieldCount : .notNumber
-                row.column = UInt8(column)
-                return nil
-            }
-            return value
+        return endOfNumber(&p, end, column: column, last: last, into: &row) ? value : nil
+    }
+
+    /// After a number that ended at `p`: the line's end for the last column, else a comma (stepped
+    /// over); otherwise records the problem (a comma where the line should end means too many fields).
+    @inline(__always)
+    static func endOfNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, last: Bool,
+                            into row: inout LinkStateTraceParsedRow) -> Bool {
+        guard last else { return separator(&p, end, column: column, bad: .notNumber, into: &row) }
+        guard p == end else {
+            row.problem = p.pointee == UInt8(ascii: ",") ? .fieldCount : .notNumber
+            row.column = UInt8(column)
+            return false
         }
-        guard separator(&p, end, column: column, bad: .notNumber, into: &row) else { return nil }
-        return value
+        return true
     }
 
     /// Validation without values: a plain decimal (`[-]digits[.digits]`, fewer than 290 integer
@@ -374,9 +370,7 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         var remaining = fields
         var q = p
         while q < end {
-            let x = LinkStateTraceNumbers.load(q) ^ 0x2C2C_2C2C_2C2C_2C2C
-            // Exactly the zero bytes (commas): high bit clear in both x and (low 7 bits + 0x7F).
-            var commas = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+            var commas = LinkStateTraceLineMasks.commaBytes(LinkStateTraceNumbers.load(q))
             let n = commas.nonzeroBitCount
             if n >= remaining {
                 for _ in 1 ..< remaining { commas &= commas &- 1 }
