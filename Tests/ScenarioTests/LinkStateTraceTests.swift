@@ -594,6 +594,50 @@ struct LinkStateTraceTests {
         }
     }
 
+    @Test("replay's inline number reading agrees with the exact reader, and skipping fields counts every comma")
+    func replayReadingAgreesWithExactReader() throws {
+        let numbers = ["0", "-0", "7", "1.5", "-1.5", "183.11363155815914", "0.04361507012508809", "-0.5243363589703638",
+                       "1e5", "1e-05", "4.7043481723638245e-07", "-2.5e+20", "1e-100", "1e999", "-1e999", "1e", "1.", ".5",
+                       "+1", "--1", "-", "1..2", "nan", "inf", "", "1x", "123456789012345678901234567890", "9007199254740993",
+                       "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "0.1000000000000000055511151231257827"]
+        var compared = 0
+        for value in numbers {
+            for after in [",1", "", "x,", " ,", "\r"] {
+                var bytes = Array((value + after).utf8)
+                let n = after == ",1" ? value.utf8.count + 2 : bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: 64))
+                bytes.withUnsafeBufferPointer { b in
+                    let start = b.baseAddress!, end = start + n
+                    var p = start, q = start
+                    var inline = LinkStateTraceParsedRow(), exact = LinkStateTraceParsedRow()
+                    let a = LinkStateTraceLineParser.replayedNumber(&p, end, column: 9, into: &inline)
+                    let e = LinkStateTraceLineParser.number(&q, end, column: 9, into: &exact)
+                    #expect(a?.bitPattern == e?.bitPattern, "'\(value + after)': \(String(describing: a)) against \(String(describing: e))")
+                    #expect(a == nil || p == q, "'\(value + after)': stopped at \(p - start), exact at \(q - start)")
+                    #expect(inline.problem == exact.problem && inline.column == exact.column, "'\(value + after)'")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == numbers.count * 5)
+        // Fields skipped a word at a time: runs of empty fields put up to 8 commas in one word.
+        for line in ["a,b,c,d,e,f,g,h,i", ",,,,,,,,,,,,,,,,,,", "1,,22,,,333,,,,4444,,,,,55555,,,", "abcdefgh,,,,,,,,ijklmnop,q,r,s"] {
+            var bytes = Array(line.utf8)
+            let n = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: 64))
+            let commas = bytes.indices.filter { bytes[$0] == UInt8(ascii: ",") }
+            bytes.withUnsafeBufferPointer { b in
+                let start = b.baseAddress!
+                for fields in 1 ... commas.count + 1 {
+                    var p = start
+                    LinkStateTraceLineParser.skip(&p, start + n, fields: fields)
+                    let expected = fields <= commas.count ? commas[fields - 1] + 1 : n
+                    #expect(p - start == expected, "'\(line)', \(fields) fields: at \(p - start), expected \(expected)")
+                }
+            }
+        }
+    }
+
     @Test("the validation fast path accepts only lines the exact checks accept, with the same fields, and takes the plain ones")
     func fastPathAgreesWithExactChecks() throws {
         let table = LinkStateTraceLinkTable(expected: 4)
