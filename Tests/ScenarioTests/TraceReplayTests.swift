@@ -171,6 +171,51 @@ struct TraceReplayTests {
         }
     }
 
+    @Test("trace_fallback answers for a link the trace lacks: with the recording's own provider the run is reproduced byte for byte")
+    func traceFallback() throws {
+        let scratch = try Scratch("trace-fallback")
+        defer { scratch.remove() }
+        let recorded = try Self.run(Self.topology(duration: "4min"), in: scratch)
+        // Drop every row of one user-satellite link: the replay must ask the fallback for it.
+        let lines = try Self.text(recorded.folder, "trace.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let dropped = try #require(lines.dropFirst(2).first { $0.contains(",user-satellite,") }?.split(separator: ",").dropFirst().first)
+        let kept = lines.filter { $0.hasPrefix("#") || $0.split(separator: ",").dropFirst().first != dropped }
+        #expect(kept.count < lines.count - 1)
+        _ = try scratch.write("partial.csv", kept.joined(separator: "\n"))
+        let replayKeys = "{type: user-satellite, min_elevation_deg: 20, channel: trace, channel_model: partial.csv"
+        func replay(_ keys: String, name: String) throws -> ScenarioRunner.Result {
+            let yaml = Self.topology(trace: false, duration: "4min").replacingOccurrences(
+                of: "{type: user-satellite, min_elevation_deg: 20, channel: empirical-sampled}", with: replayKeys + keys + "}")
+            return try Self.run(yaml, in: scratch, name: name)
+        }
+        let sampled = try replay(", trace_fallback: empirical-sampled", name: "sampled.yaml")
+        let sampledReport = try #require(sampled.replay.first)
+        #expect(sampledReport.fallbackEvaluations > 0 && sampledReport.exact > 0)
+        for name in Self.compared {
+            #expect(try Self.text(sampled.folder, name) == Self.text(recorded.folder, name), "\(name) differs")
+        }
+        // The default, empirical (expected values), answers differently for that link.
+        let expected = try replay("", name: "expected.yaml")
+        #expect(try #require(expected.replay.first).fallbackEvaluations == sampledReport.fallbackEvaluations)
+        #expect(try Self.text(expected.folder, "links.csv") != Self.text(recorded.folder, "links.csv"))
+    }
+
+    @Test("trace_fallback on another channel, or naming a provider that needs a model, is an error naming its line")
+    func traceFallbackErrors() throws {
+        for (keys, message) in [(", trace_fallback: empirical", "trace_fallback applies to channel: trace only"),
+                                (", channel: trace, channel_model: x.csv, trace_fallback: gdm", "expected one of empirical, empirical-sampled, found 'gdm'")] {
+            let yaml = Self.topology(trace: false).replacingOccurrences(of: "channel: empirical-sampled}", with: "channel: empirical-sampled\(keys)}")
+                .replacingOccurrences(of: "channel: empirical-sampled, channel: trace", with: "channel: trace")
+            do {
+                _ = try TopologyLoader.load(yaml: yaml, path: "t.yaml")
+                Issue.record("expected an error for '\(keys)'")
+            } catch {
+                #expect("\(error)".contains(message), "\(error)")
+                #expect("\(error)".hasPrefix("t.yaml:24:"), "\(error)")
+            }
+        }
+    }
+
     @Test("a trace row naming a link the topology does not have stops the replay at its line, or is skipped when lenient")
     func unknownLink() throws {
         let scratch = try Scratch("unknown-link")

@@ -102,6 +102,11 @@ extension ScenarioRunner {
             let model = channelModelOverride ?? spec.channelModel
             let keyPath = channelOverride == nil ? "links[\(i)].channel" : "--channel"
             var provider: any ChannelProvider = EmpiricalChannelProvider()
+            if providerName == TraceChannelProvider.providerName {
+                // What answers where the trace does not (`trace_fallback`): a provider that reads no
+                // file, since channel_model names the trace.
+                provider = try ChannelProviders.make(named: spec.traceFallback, seed: topology.scenario.seed)
+            }
             if let file = replay.file {
                 traced.append((classes.count, file, replay.interpolation ?? "hold", ""))
             } else if providerName == TraceChannelProvider.providerName {

@@ -54,6 +54,11 @@ public struct LinkSpec: Sendable, Hashable, Codable {
     public var rolloff: Double
     /// `channel: trace`: how the recorded trace is read between its samples, `hold` or `linear`.
     public var traceInterpolation: String = "hold"
+    /// `channel: trace`: the provider for the links and instants the trace does not cover
+    /// (`trace_fallback`): one of ``traceFallbacks``, which need no `channel_model` (that is the trace).
+    public var traceFallback: String = "empirical"
+    /// The providers `trace_fallback` accepts.
+    public static let traceFallbacks = ["empirical", "empirical-sampled"]
     /// Measured capacity and delay traces that replace the modelled capacity and delay (`measured`).
     public var measured: MeasuredLinkSpec?
 

@@ -202,7 +202,7 @@ struct TopologyParser {
         for item in try v.list() {
             let m = try item.map()
             try m.checkKeys(["type", "frequency_ghz", "bandwidth_mhz", "direction", "min_elevation_deg", "channel", "channel_model",
-                             "interpolation", "rolloff", "measured"])
+                             "interpolation", "trace_fallback", "rolloff", "measured"])
             let typeValue = try m.required("type", "one of \(LinkType.allCases.map(\.rawValue).joined(separator: ", "))")
             let type = try typeValue.word(LinkType.self)
             if let first = seen[type] {
@@ -240,6 +240,13 @@ struct TopologyParser {
                     throw c.error(.invalidValue, "interpolation applies to channel: trace only (this link's channel is '\(link.channel)')")
                 }
                 link.traceInterpolation = try c.word(["hold", "linear"])
+            }
+            if let c = m["trace_fallback"] {
+                guard link.channel == "trace" else {
+                    throw c.error(.invalidValue, "trace_fallback applies to channel: trace only (this link's channel is '\(link.channel)')")
+                }
+                // channel_model is the trace here, so only providers that read no file can stand in.
+                link.traceFallback = try c.word(LinkSpec.traceFallbacks)
             }
             if let v = m["measured"] { link.measured = try parseMeasured(v) }
             link.rolloff = try m.optional("rolloff") { v throws(TopologyError) in try v.number(in: 0 ... 1, "a roll-off in [0, 1]") }
