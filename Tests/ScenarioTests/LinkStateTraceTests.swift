@@ -594,7 +594,7 @@ struct LinkStateTraceTests {
         }
     }
 
-    @Test("replay's inline number reading agrees with the exact reader, and skipping fields counts every comma")
+    @Test("the inline number reader agrees with the exact reader, and skipping fields counts every comma")
     func replayReadingAgreesWithExactReader() throws {
         let numbers = ["0", "-0", "7", "1.5", "-1.5", "183.11363155815914", "0.04361507012508809", "-0.5243363589703638",
                        "1e5", "1e-05", "4.7043481723638245e-07", "-2.5e+20", "1e-100", "1e999", "-1e999", "1e", "1.", ".5",
@@ -610,7 +610,7 @@ struct LinkStateTraceTests {
                     let start = b.baseAddress!, end = start + n
                     var p = start, q = start
                     var inline = LinkStateTraceParsedRow(), exact = LinkStateTraceParsedRow()
-                    let a = LinkStateTraceLineParser.replayedNumber(&p, end, column: 9, into: &inline)
+                    let a = LinkStateTraceLineParser.numberAndComma(&p, end, column: 9, into: &inline)
                     let e = LinkStateTraceLineParser.number(&q, end, column: 9, into: &exact)
                     #expect(a?.bitPattern == e?.bitPattern, "'\(value + after)': \(String(describing: a)) against \(String(describing: e))")
                     #expect(a == nil || p == q, "'\(value + after)': stopped at \(p - start), exact at \(q - start)")

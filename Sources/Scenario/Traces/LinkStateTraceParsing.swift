@@ -353,40 +353,28 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
             p += 1
             return .some(nil)
         }
-        guard let v = number(&p, end, column: column, into: &row) else { return nil }
+        guard let v = numberAndComma(&p, end, column: column, into: &row) else { return nil }
         return .some(v)
     }
 
-    /// A replayed number: the common case (a finite number followed by a comma) inline, with no
-    /// checking-mode branches; anything else goes to ``number(_:_:column:last:values:into:)``, which
-    /// reads it again and records the exact problem.
+    /// A finite number followed by a comma, as ``number(_:_:column:last:values:into:)`` reads it, but
+    /// with the common case inline and no checking-mode branches (replay's reader): anything else goes
+    /// to `number`, which reads it again and records the exact problem.
     @inline(__always)
-    static func replayedNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
+    static func numberAndComma(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
                                into row: inout LinkStateTraceParsedRow) -> Double? {
         if let (value, next) = LinkStateTraceNumbers.parseDouble(p), next < end, next.pointee == UInt8(ascii: ","),
            value.isFinite {
             p = next + 1
             return value
         }
-        return replayedNumberSlowly(&p, end, column: column, into: &row)
+        return numberAndCommaSlowly(&p, end, column: column, into: &row)
     }
 
     @inline(never)
-    static func replayedNumberSlowly(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
+    static func numberAndCommaSlowly(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
                                      into row: inout LinkStateTraceParsedRow) -> Double? {
         number(&p, end, column: column, into: &row)
-    }
-
-    /// An empty field (nil) or a replayed number.
-    @inline(__always)
-    static func replayedOptionalNumber(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int,
-                                       into row: inout LinkStateTraceParsedRow) -> Double?? {
-        if p < end && p.pointee == UInt8(ascii: ",") {
-            p += 1
-            return .some(nil)
-        }
-        guard let v = replayedNumber(&p, end, column: column, into: &row) else { return nil }
-        return .some(v)
     }
 
     /// Steps over one field without reading it (replay of a validated file).
@@ -597,18 +585,18 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
         row.slot = Int32(truncatingIfNeeded: slot)
         row.hash = hash
         skip(&p, end, fields: 6)                          // link_type, tx, rx, elevation, azimuth, range
-        guard let fsl = replayedNumber(&p, end, column: 8, into: &row),
-              let atmospheric = replayedNumber(&p, end, column: 9, into: &row),
-              let scintillation = replayedNumber(&p, end, column: 10, into: &row),
-              let clutter = replayedNumber(&p, end, column: 11, into: &row),
-              let shadowing = replayedNumber(&p, end, column: 12, into: &row),
-              let fading = replayedNumber(&p, end, column: 13, into: &row)
+        guard let fsl = numberAndComma(&p, end, column: 8, into: &row),
+              let atmospheric = numberAndComma(&p, end, column: 9, into: &row),
+              let scintillation = numberAndComma(&p, end, column: 10, into: &row),
+              let clutter = numberAndComma(&p, end, column: 11, into: &row),
+              let shadowing = numberAndComma(&p, end, column: 12, into: &row),
+              let fading = numberAndComma(&p, end, column: 13, into: &row)
         else { return true }
         skip(&p, end)                                     // path_loss_db
-        guard let losProbability = replayedNumber(&p, end, column: 15, into: &row),
+        guard let losProbability = numberAndComma(&p, end, column: 15, into: &row),
               los(&p, end, into: &row),
-              let kFactor = replayedOptionalNumber(&p, end, column: 17, into: &row),
-              let delaySpread = replayedOptionalNumber(&p, end, column: 18, into: &row)
+              let kFactor = optionalNumber(&p, end, column: 17, into: &row),
+              let delaySpread = optionalNumber(&p, end, column: 18, into: &row)
         else { return true }
         row.channel.freeSpaceLossDb = fsl
         row.channel.atmosphericLossDb = atmospheric
