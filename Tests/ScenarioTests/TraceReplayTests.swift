@@ -65,6 +65,13 @@ struct TraceReplayTests {
         return try ScenarioRunner.run(try TopologyLoader.load(path: path), options: o)
     }
 
+    /// A recorded run of ``topology(trace:scope:extraLinkKeys:duration:)`` and its trace's lines.
+    static func recordTrace(duration: String, in scratch: Scratch) throws -> (ScenarioRunner.Result, [String]) {
+        let recorded = try run(topology(duration: duration), in: scratch)
+        let lines = try text(recorded.folder, "trace.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return (recorded, lines)
+    }
+
     @Test("a replayed run reproduces links, handovers, access windows and summary byte for byte")
     func roundTrip() throws {
         let scratch = try Scratch("replay")
@@ -152,22 +159,29 @@ struct TraceReplayTests {
         #expect(report.fallbackEvaluations == 0)
     }
 
-    @Test("channel: trace without channel_model, and interpolation on another channel, are errors naming the key")
+    @Test("channel: trace without channel_model, interpolation or trace_fallback on another channel, and a trace_fallback that needs a model, are errors naming the key")
     func traceKeysErrors() throws {
         let scratch = try Scratch("trace-keys")
         defer { scratch.remove() }
-        let missing = Self.topology(trace: false).replacingOccurrences(
-            of: "{type: user-satellite, min_elevation_deg: 20, channel: empirical-sampled}",
-            with: "{type: user-satellite, min_elevation_deg: 20, channel: trace}")
-        let error = try #require(throws: ScenarioBuildError.self) { try Self.run(missing, in: scratch) }
+        func userSatellite(_ keys: String) -> String {
+            Self.topology(trace: false).replacingOccurrences(
+                of: "{type: user-satellite, min_elevation_deg: 20, channel: empirical-sampled}",
+                with: "{type: user-satellite, min_elevation_deg: 20\(keys)}")
+        }
+        let error = try #require(throws: ScenarioBuildError.self) { try Self.run(userSatellite(", channel: trace"), in: scratch) }
         #expect(error.keyPath == "links[0].channel_model")
-        let misplaced = Self.topology(trace: false, extraLinkKeys: ", interpolation: linear")
-        do {
-            _ = try TopologyLoader.load(yaml: misplaced, path: "t.yaml")
-            Issue.record("expected an error")
-        } catch {
-            #expect("\(error)".contains("interpolation applies to channel: trace only"))
-            #expect("\(error)".hasPrefix("t.yaml:24:"))
+        for (yaml, message) in [
+            (Self.topology(trace: false, extraLinkKeys: ", interpolation: linear"), "interpolation applies to channel: trace only"),
+            (Self.topology(trace: false, extraLinkKeys: ", trace_fallback: empirical"), "trace_fallback applies to channel: trace only"),
+            (userSatellite(", channel: trace, channel_model: x.csv, trace_fallback: gdm"), "expected one of empirical, empirical-sampled, found 'gdm'"),
+        ] {
+            do {
+                _ = try TopologyLoader.load(yaml: yaml, path: "t.yaml")
+                Issue.record("expected an error: \(message)")
+            } catch {
+                #expect("\(error)".contains(message), "\(error)")
+                #expect("\(error)".hasPrefix("t.yaml:24:"), "\(error)")
+            }
         }
     }
 
@@ -175,9 +189,8 @@ struct TraceReplayTests {
     func traceFallback() throws {
         let scratch = try Scratch("trace-fallback")
         defer { scratch.remove() }
-        let recorded = try Self.run(Self.topology(duration: "4min"), in: scratch)
+        let (recorded, lines) = try Self.recordTrace(duration: "4min", in: scratch)
         // Drop every row of one user-satellite link: the replay must ask the fallback for it.
-        let lines = try Self.text(recorded.folder, "trace.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let dropped = try #require(lines.dropFirst(2).first { $0.contains(",user-satellite,") }?.split(separator: ",").dropFirst().first)
         let kept = lines.filter { $0.hasPrefix("#") || $0.split(separator: ",").dropFirst().first != dropped }
         #expect(kept.count < lines.count - 1)
@@ -200,28 +213,11 @@ struct TraceReplayTests {
         #expect(try Self.text(expected.folder, "links.csv") != Self.text(recorded.folder, "links.csv"))
     }
 
-    @Test("trace_fallback on another channel, or naming a provider that needs a model, is an error naming its line")
-    func traceFallbackErrors() throws {
-        for (keys, message) in [(", trace_fallback: empirical", "trace_fallback applies to channel: trace only"),
-                                (", channel: trace, channel_model: x.csv, trace_fallback: gdm", "expected one of empirical, empirical-sampled, found 'gdm'")] {
-            let yaml = Self.topology(trace: false).replacingOccurrences(of: "channel: empirical-sampled}", with: "channel: empirical-sampled\(keys)}")
-                .replacingOccurrences(of: "channel: empirical-sampled, channel: trace", with: "channel: trace")
-            do {
-                _ = try TopologyLoader.load(yaml: yaml, path: "t.yaml")
-                Issue.record("expected an error for '\(keys)'")
-            } catch {
-                #expect("\(error)".contains(message), "\(error)")
-                #expect("\(error)".hasPrefix("t.yaml:24:"), "\(error)")
-            }
-        }
-    }
-
     @Test("a trace row naming a link the topology does not have stops the replay at its line, or is skipped when lenient")
     func unknownLink() throws {
         let scratch = try Scratch("unknown-link")
         defer { scratch.remove() }
-        let recorded = try Self.run(Self.topology(duration: "2min"), in: scratch)
-        var lines = try Self.text(recorded.folder, "trace.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var (_, lines) = try Self.recordTrace(duration: "2min", in: scratch)
         var fields = lines[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[1] = "u-999:s-00-00"
         lines[3] = fields.joined(separator: ",")
