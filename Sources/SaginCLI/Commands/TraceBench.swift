@@ -93,18 +93,21 @@ struct TraceBench: ParsableCommand {
         defer { if !keepFile { try? FileManager.default.removeItem(atPath: path) } }
         let written: Int
         let known = Dictionary(uniqueKeysWithValues: names.map { ($0.id, $0.type) })
+        var writeSeconds: Double?
         if trace != nil {
             written = try LinkStateTrace.validate(path: path, knownLinks: known, lenient: false).rows
-            print("trace:    \(path), \(written.grouped) rows (not written)")
         } else {
             let t0 = Clock.seconds()
             written = try SyntheticTrace.write(path: path, header: header, names: names, instants: instants, step: step, seed: seed)
-            let writeSeconds = Clock.seconds() - t0
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            record("write", 1, written, size, writeSeconds)
-            print("write:    \(written.grouped) rows, \(Memory.text(size / 1024)) in \(String(format: "%.1f", writeSeconds)) s (\(rate(written, writeSeconds)) rows/s)\(keep ? " → \(path)" : "")")
+            writeSeconds = Clock.seconds() - t0
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if let writeSeconds {
+            record("write", 1, written, bytes, writeSeconds)
+            print("write:    \(written.grouped) rows, \(Memory.text(bytes / 1024)) in \(String(format: "%.1f", writeSeconds)) s (\(rate(written, writeSeconds)) rows/s)\(keep ? " → \(path)" : "")")
+        } else {
+            print("trace:    \(path), \(written.grouped) rows (not written)")
+        }
 
         // Validate.
         var validateRates: [Double] = []

@@ -32,17 +32,14 @@ enum LinkStateTraceNumbers {
     /// How many of the 8 bytes of `w` (first byte lowest) are ASCII digits before the first other byte.
     @inline(__always)
     static func leadingDigitCount(_ w: UInt64) -> Int {
-        // A byte b is a digit iff its high nibble is 3 and so is the high nibble of b + 6 (0x3A…0x3F
-        // become 0x40…0x45). A carry out of a byte ≥ 0xFA only disturbs bytes after a non-digit.
-        let high = w & 0xF0F0_F0F0_F0F0_F0F0
-        let shifted = ((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
-        let notDigit = (high | shifted) ^ 0x3333_3333_3333_3333
-        return notDigit.trailingZeroBitCount &>> 3
+        notDigitBits(w).trailingZeroBitCount &>> 3
     }
 
-    /// Non-zero nibbles at the bytes of `w` that are not ASCII digits (the test of ``leadingDigitCount(_:)``).
+    /// Non-zero nibbles at the bytes of `w` that are not ASCII digits, exact up to the first one.
     @inline(__always)
     static func notDigitBits(_ w: UInt64) -> UInt64 {
+        // A byte b is a digit iff its high nibble is 3 and so is the high nibble of b + 6 (0x3A…0x3F
+        // become 0x40…0x45). A carry out of a byte ≥ 0xFA only disturbs bytes after a non-digit.
         let high = w & 0xF0F0_F0F0_F0F0_F0F0
         let shifted = ((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
         return (high | shifted) ^ 0x3333_3333_3333_3333
@@ -239,7 +236,7 @@ enum LinkStateTraceNumbers {
     @inline(never)
     static func slowParseDouble(_ start: UnsafePointer<UInt8>) -> (value: Double, end: UnsafePointer<UInt8>)? {
         var p = start
-        if p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") { p += 1 }
+        _ = readSign(&p)
         var digits = 0
         while isDigit(p.pointee) { p += 1; digits += 1 }
         if p.pointee == UInt8(ascii: ".") {
@@ -251,11 +248,7 @@ enum LinkStateTraceNumbers {
         }
         guard digits > 0 else { return nil }
         if p.pointee | 0x20 == UInt8(ascii: "e") {
-            p += 1
-            if p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") { p += 1 }
-            var exponentDigits = 0
-            while isDigit(p.pointee) { p += 1; exponentDigits += 1 }
-            guard exponentDigits > 0 else { return nil }
+            guard readExponent(&p) != nil else { return nil }
         }
         let length = p - start
         let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text -> Double in

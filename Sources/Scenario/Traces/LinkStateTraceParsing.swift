@@ -215,11 +215,9 @@ final class LinkStateTraceLineParser: @unchecked Sendable {
     static func comma(from p: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
         var q = p
         while q < end {
-            let x = LinkStateTraceNumbers.load(q) ^ 0x2C2C_2C2C_2C2C_2C2C
-            // The lowest byte flagged by the zero-byte test is exact (borrows only run upwards).
-            let zero = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-            if zero != 0 {
-                let r = q + (zero.trailingZeroBitCount &>> 3)
+            let commas = LinkStateTraceLineMasks.commaBytes(LinkStateTraceNumbers.load(q))
+            if commas != 0 {
+                let r = q + (commas.trailingZeroBitCount &>> 3)
                 return r < end ? r : end
             }
             q += 8
